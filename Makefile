@@ -1,0 +1,46 @@
+# Passerelle: `make site` builds the site, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install system-deps site test check report bench lock serve clean
+
+## Python dependencies from the hash-locked file, then Passerelle itself (editable).
+install: $(STAMP)
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+## Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+system-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+site: install
+	$(BIN)/passerelle build
+	@echo "Open site/index.html in a browser (search works best with: $(BIN)/passerelle serve)"
+
+check: install
+	$(BIN)/passerelle check
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/passerelle bench
+
+serve: site
+	$(BIN)/passerelle serve
+
+## Re-resolve the pinned, hashed dependency set after editing pyproject.toml.
+lock:
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --strip-extras -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf site docs_build .cache .pytest_cache

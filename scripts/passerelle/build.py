@@ -1,0 +1,96 @@
+"""Stage 5: the whole pipeline, load → validate → enrich → render → site generator, plus the
+build report that accounts for every input file."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import load, render, sitegen, validate
+from .frontmatter import as_date
+from .records import Diagnostic, Project
+from .report import errors
+
+
+@dataclass
+class Checked:
+    project: Project
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    report: dict
+    mkdocs_warnings: list[str]
+
+
+def check(root: Path) -> Checked:
+    project = load.load_project(root)
+    return Checked(project, validate.validate(project))
+
+
+def page_url(path: str) -> str:
+    """'fr/briefs/x/index.md' -> 'fr/briefs/x/'; the default language lives at the root."""
+    lang, rest = path.split("/", 1)
+    rest = rest[:-len("index.md")] if rest.endswith("index.md") else rest[:-3] + "/"
+    return ("" if lang == "en" else f"{lang}/") + rest
+
+
+def tags_from_front_matter(project: Project) -> dict:
+    """Topics and regions given by hand; enrichment adds to these when it runs."""
+    out = {}
+    for doc in project.documents:
+        out[doc.path] = {"topics": [(t, t, "topic") for t in doc.meta.get("topics") or [] if isinstance(t, str)],
+                         "regions": [(r, r, "region") for r in doc.meta.get("regions") or [] if isinstance(r, str)]}
+    return out
+
+
+def source_date(project: Project) -> dt.date:
+    dates = [as_date(d.meta.get(k)) for d in project.documents for k in ("published", "updated")]
+    return max((d for d in dates if d), default=dt.date(2019, 1, 1))
+
+
+def build_report(checked: Checked, pages: list[render.Page], assets: list[render.Asset]) -> dict:
+    produced: dict[str, list[str]] = {f: [] for f in checked.project.files}
+    for page in pages:
+        for src in page.sources:
+            produced.setdefault(src, []).append(page_url(page.path))
+    for asset in assets:
+        for src in asset.sources:
+            produced.setdefault(src, []).append(("" if asset.path.startswith("en/") else "fr/") + asset.path.split("/", 1)[1])
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in checked.diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    inputs = {}
+    for f in sorted(set(produced) | set(by_file)):
+        errs = errors(by_file.get(f, []))
+        entry = {"status": "rejected" if errs and not produced.get(f) else "built",
+                 "pages": sorted(set(produced.get(f, [])))}
+        if by_file.get(f):
+            entry["diagnostics"] = [d.to_json() for d in by_file[f]]
+        if f.startswith("literature/"):
+            entry["entries"] = sorted(e.key for e in checked.project.literature.entries.values() if e.path == f)
+        inputs[f] = entry
+    return {"inputs": inputs,
+            "counts": {"inputs": len(inputs), "pages": len(pages), "rejected": sum(1 for v in inputs.values() if v["status"] == "rejected"),
+                       "errors": len(errors(checked.diagnostics)), "warnings": len(checked.diagnostics) - len(errors(checked.diagnostics))}}
+
+
+def build(root: Path) -> BuildResult:
+    checked = check(root)
+    bad = {d.path for d in errors(checked.diagnostics)}
+    kept = [d for d in checked.project.documents if d.path not in bad]
+    project = Project(root=checked.project.root, documents=kept, literature=checked.project.literature,
+                      files=checked.project.files, diagnostics=checked.project.diagnostics)
+    pages, assets = render.render_site(project, tags_from_front_matter(project))
+    build_dir = root / "docs_build"
+    media = {f.split("/", 1)[1]: root / f for f in load.media_files(project)}
+    sitegen.write_docs(build_dir, pages, assets, media)
+    config = sitegen.write_config(root, build_dir)
+    warnings = sitegen.build_site(config, source_date(project))
+    report = build_report(checked, pages, assets)
+    (root / "site" / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                                     encoding="utf-8")
+    return BuildResult(checked, report, warnings)

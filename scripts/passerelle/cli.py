@@ -1,0 +1,127 @@
+"""The `passerelle` command. Exit codes: 0 clean (warnings allowed), 1 problems in the input, 2 misuse."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import report
+
+PROJECT_MARKERS = ("mkdocs.yml", "content", "literature")
+
+
+def project_root(arg: str | None) -> Path:
+    root = Path(arg or ".").resolve()
+    missing = [m for m in PROJECT_MARKERS if not (root / m).exists()]
+    if missing:
+        raise SystemExit(_misuse(f"{root} is not a Passerelle project (no {', '.join(missing)})",
+                                 "run the command from a folder holding mkdocs.yml, content/ and literature/, or pass --root"))
+    return root
+
+
+def _misuse(message: str, hint: str) -> int:
+    print(f"passerelle: error: {message}\n    hint: {hint}", file=sys.stderr)
+    return 2
+
+
+def cmd_check(args) -> int:
+    from .build import check
+
+    checked = check(project_root(args.root))
+    print(report.FORMATS[args.format](checked.project, checked.diagnostics))
+    return 1 if report.errors(checked.diagnostics) else 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    from .sitegen import BuildError
+
+    root = project_root(args.root)
+    try:
+        result = build(root)
+    except BuildError as exc:
+        print(f"passerelle: the site generator refused the pages:\n{exc}", file=sys.stderr)
+        return 1
+    print(report.as_text(result.checked.project, result.checked.diagnostics))
+    c = result.report["counts"]
+    print(f"built {c['pages']} pages from {c['inputs']} inputs ({c['rejected']} rejected) — open {root / 'site' / 'index.html'}"
+          f" or run: passerelle serve")
+    return 1 if report.errors(result.checked.diagnostics) else 0
+
+
+def cmd_serve(args) -> int:
+    """Serve the built site on loopback (the site also opens from files, but search needs http)."""
+    import functools
+    import http.server
+
+    site = project_root(args.root) / "site"
+    if not (site / "index.html").exists():
+        return _misuse("no built site", "run 'passerelle build' first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as httpd:
+        print(f"serving {site} at http://127.0.0.1:{httpd.server_address[1]}/ — Ctrl+C to stop")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_new(args) -> int:
+    import datetime as dt
+    import re
+
+    from . import settings
+
+    root = project_root(args.root)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
+        return _misuse(f"'{args.id}' is not a valid id", "use lowercase letters, digits and hyphens, e.g. newcomer-outreach")
+    target = root / "content" / f"{args.kind}s" / f"{args.id}.{args.lang}.md"
+    if target.exists():
+        return _misuse(f"{target.relative_to(root)} already exists", "choose another id or edit the existing file")
+    text = settings.scaffold(args.kind, args.lang)
+    text = text.replace("{id}", args.id).replace("{title}", "").replace("{summary}", "").replace("{sources}", "")
+    text = text.replace("{published}", dt.date.today().isoformat())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.relative_to(root)} — fill in each section, then run: passerelle check")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="passerelle", description="Plain-language, bilingual research briefs for the settlement sector.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="validate content/ and literature/")
+    c.add_argument("--format", choices=sorted(report.FORMATS), default="text")
+    c.add_argument("--root")
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("build", help="check, then build the bilingual site into site/")
+    b.add_argument("--root")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="serve site/ on 127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--root")
+    s.set_defaults(func=cmd_serve)
+
+    n = sub.add_parser("new", help="scaffold a brief with every section")
+    n.add_argument("kind", choices=["brief"])
+    n.add_argument("--id", required=True)
+    n.add_argument("--lang", choices=["en", "fr"], required=True)
+    n.add_argument("--root")
+    n.set_defaults(func=cmd_new)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

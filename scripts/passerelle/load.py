@@ -1,0 +1,145 @@
+"""Stage 1: read every file under content/ and literature/ into records, or a diagnostic.
+
+Nothing is skipped silently: a file is a brief, a pilot, a media file, a BibTeX file, or an error."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from . import frontmatter
+from .literature import load_literature
+from .records import LANGS, Diagnostic, Document, Project, Section
+
+KINDS = {"briefs": "brief", "pilots": "pilot"}
+DOC_NAME = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
+MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}
+MEDIA_DIR = "media"
+MAX_DOC_BYTES = 200_000  # about 30,000 words: far beyond any brief; keeps builds and pages small
+MAX_MEDIA_BYTES = 5_000_000
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+HEADING2 = re.compile(r"^##[ \t]+(?P<text>.+?)[ \t]*(?:\{[ \t]*#(?P<id>[A-Za-z0-9_-]+)[ \t]*\})?[ \t]*#*[ \t]*$")
+FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+
+
+def diag(path: str, line: int, code: str, message: str, hint: str, severity: str = "error", col: int = 1) -> Diagnostic:
+    return Diagnostic(path=path, line=line, severity=severity, code=code, message=message, hint=hint, col=col)
+
+
+def read_text(path: Path, rel: str, max_bytes: int = MAX_DOC_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a submitted text file as UTF-8 and refuse what would be invisible or dangerous in it."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        return None, [diag(rel, 1, "empty-file", "the file is empty", "write the brief or delete the file")]
+    if len(raw) > max_bytes:
+        return None, [diag(rel, 1, "file-too-large", f"the file is {len(raw):,} bytes (limit {max_bytes:,})",
+                           "split it into several briefs or remove pasted material")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [diag(rel, line, "not-utf8", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                           f"save it as UTF-8 in your editor, or run: iconv -f WINDOWS-1252 -t UTF-8 '{rel}' > fixed.md")]
+    problems = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if "\x00" in line:
+            problems.append(diag(rel, n, "nul-character", "the line holds a NUL character",
+                                 "remove it; it often comes from copying from a PDF or a binary file"))
+        m = BIDI.search(line)
+        if m:
+            problems.append(diag(rel, n, "bidi-control", f"the line holds an invisible bidirectional control character (U+{ord(m.group()):04X})",
+                                 "delete it: it can make text display differently from what it says", col=m.start() + 1))
+    if problems:
+        return None, problems
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), []
+
+
+def split_sections(body: str, body_line: int) -> list[Section]:
+    """Level-2 headings with an optional ``{#id}``; text before the first heading is the 'intro'."""
+    sections: list[Section] = []
+    current = Section(id="", heading="", body="", line=body_line)
+    lines: list[str] = []
+    in_fence = False
+    for i, line in enumerate(body.split("\n")):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        m = None if in_fence else HEADING2.match(line)
+        if m:
+            current.body = "\n".join(lines).strip("\n")
+            sections.append(current)
+            current = Section(id=m.group("id") or "", heading=m.group("text").strip(), body="", line=body_line + i)
+            lines = []
+        else:
+            lines.append(line)
+    current.body = "\n".join(lines).strip("\n")
+    sections.append(current)
+    return [s for s in sections if s.heading or s.body.strip()]
+
+
+def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Diagnostic]]:
+    m = DOC_NAME.match(path.name)
+    if not m or m.group("lang") not in LANGS:
+        return None, [diag(rel, 1, "file-name", f"'{path.name}' is not named <id>.<lang>.md",
+                           "rename it like 'my-brief.en.md' or 'my-brief.fr.md' (lowercase letters, digits, hyphens)")]
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    try:
+        fm = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as exc:
+        return None, [diag(rel, exc.line, exc.code, exc.message, exc.hint)]
+    doc = Document(path=rel, kind=kind, lang=m.group("lang"), meta=fm.meta, body=fm.body, body_line=fm.body_line,
+                   meta_lines=fm.key_lines, sections=split_sections(fm.body, fm.body_line))
+    return doc, []
+
+
+def classify(rel_parts: tuple[str, ...]) -> str | None:
+    """What a file under content/ is, from where it lives: 'brief', 'pilot', 'media' or None."""
+    if len(rel_parts) == 3 and rel_parts[1] in KINDS:
+        return KINDS[rel_parts[1]]
+    if len(rel_parts) >= 3 and rel_parts[1] == MEDIA_DIR:
+        return "media"
+    return None
+
+
+def load_project(root: Path) -> Project:
+    """Read everything; pure with respect to the tree (no writes)."""
+    diagnostics: list[Diagnostic] = []
+    documents: list[Document] = []
+    files: list[str] = []
+    content = root / "content"
+    for path in sorted(p for p in content.rglob("*") if p.is_file()) if content.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        files.append(rel)
+        kind = classify(path.relative_to(root).parts)
+        if kind in ("brief", "pilot"):
+            doc, problems = load_document(path, rel, kind)
+            diagnostics += problems
+            if doc:
+                documents.append(doc)
+        elif kind == "media":
+            if path.suffix.lower() not in MEDIA_SUFFIXES:
+                diagnostics.append(diag(rel, 1, "media-type", f"'{path.suffix}' files are not accepted as media",
+                                        f"use one of {', '.join(sorted(MEDIA_SUFFIXES))} (SVG can carry scripts: export it as PNG)"))
+            elif path.stat().st_size > MAX_MEDIA_BYTES:
+                diagnostics.append(diag(rel, 1, "file-too-large", f"the file is {path.stat().st_size:,} bytes (limit {MAX_MEDIA_BYTES:,})",
+                                        "compress the image or link to the original publication"))
+        else:
+            diagnostics.append(diag(rel, 1, "unknown-file", "this file is not a brief, a pilot summary or a media file",
+                                    "briefs go in content/briefs/<id>.<lang>.md, pilots in content/pilots/<id>.<lang>.md, "
+                                    "images in content/media/; move or delete it"))
+    literature = load_literature(root)
+    lit_dir = root / "literature"
+    for path in sorted(p for p in lit_dir.rglob("*") if p.is_file()) if lit_dir.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        files.append(rel)
+        if path.suffix.lower() != ".bib":
+            diagnostics.append(diag(rel, 1, "unknown-file", "only BibTeX (.bib) files belong under literature/",
+                                    "export the reference as BibTeX from Zotero or JabRef, or move the file"))
+    diagnostics += literature.diagnostics
+    return Project(root=str(root), documents=documents, literature=literature, files=files, diagnostics=diagnostics)
+
+
+def media_files(project: Project) -> list[str]:
+    return [f for f in project.files if f.startswith(f"content/{MEDIA_DIR}/")
+            and Path(f).suffix.lower() in MEDIA_SUFFIXES]

@@ -1,0 +1,52 @@
+"""How diagnostics reach people: text for terminals, JSON for tools, workflow commands for GitHub."""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from .records import Diagnostic, Project
+
+
+def counts(project: Project) -> dict[str, int]:
+    return {"files": len(project.files),
+            "briefs": sum(1 for d in project.documents if d.kind == "brief"),
+            "pilots": sum(1 for d in project.documents if d.kind == "pilot"),
+            "entries": len(project.literature.entries)}
+
+
+def errors(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diags if d.severity == "error"]
+
+
+def as_text(project: Project, diags: list[Diagnostic]) -> str:
+    lines = []
+    for d in diags:
+        lines.append(f"{d.path}:{d.line}:{d.col}: {d.severity}: {d.message} [{d.code}]")
+        lines.append(f"    hint: {d.hint}")
+    n_err, n_warn = len(errors(diags)), len(diags) - len(errors(diags))
+    c = counts(project)
+    lines.append(f"{n_err} error(s), {n_warn} warning(s) — {c['files']} files: {c['briefs']} briefs, "
+                 f"{c['pilots']} pilots, {c['entries']} literature entries")
+    return "\n".join(lines)
+
+
+def as_json(project: Project, diags: list[Diagnostic]) -> str:
+    return json.dumps({"ok": not errors(diags), "counts": counts(project),
+                       "diagnostics": [d.to_json() for d in diags]}, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def as_github(project: Project, diags: list[Diagnostic]) -> str:
+    """GitHub workflow commands: each diagnostic becomes an annotation on its file and line."""
+    lines = [f"::{'error' if d.severity == 'error' else 'warning'} file={_gh_escape(d.path, True)},line={d.line},"
+             f"col={d.col},title={_gh_escape(d.code, True)}::{_gh_escape(d.message + ' — ' + d.hint)}" for d in diags]
+    lines.append(as_text(project, []).splitlines()[-1].replace("0 error(s), 0 warning(s)",
+                                                               f"{len(errors(diags))} error(s), {len(diags) - len(errors(diags))} warning(s)"))
+    return "\n".join(lines)
+
+
+FORMATS = {"text": as_text, "json": as_json, "github": as_github}

@@ -1,0 +1,282 @@
+"""Stage 2: check loaded records against the content model. Pure: records in, diagnostics out."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections import defaultdict
+from typing import Any, Iterable
+
+import jsonschema
+
+from . import settings
+from .literature import cited_entry_problems
+from .load import FENCE, diag
+from .records import AUDIENCES, Diagnostic, Document, Project
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>])")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+ATTR_LIST = re.compile(r"\{:?\s*([^{}]*?)\s*\}")
+SNIPPET = re.compile(r"-{1,2}8<-{1,2}|;?-{2}8<-{2}")
+SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:")
+CONTROL = re.compile(r"[\x00-\x20\x7f]")
+WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML gives dates as objects; the schema (shared with editors) speaks JSON strings."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def check_schema(doc: Document) -> list[Diagnostic]:
+    validator = jsonschema.Draft202012Validator(settings.schema(doc.kind), format_checker=jsonschema.FormatChecker())
+    out = []
+    for err in sorted(validator.iter_errors(_jsonable(doc.meta)), key=lambda e: (list(map(str, e.path)), e.message)):
+        key = str(err.path[0]) if err.path else ""
+        line = doc.meta_lines.get(key, 1)
+        out.append(_schema_diagnostic(doc, err, key, line))
+    return out
+
+
+def _schema_diagnostic(doc: Document, err: jsonschema.ValidationError, key: str, line: int) -> Diagnostic:
+    aud = settings.audiences()
+    if err.validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", err.message)
+        field = missing[0] if missing else "?"
+        where = f"'{key}'" if key else "the front matter"
+        return diag(doc.path, line if key else 1, "frontmatter-missing", f"{where} has no '{field}' field",
+                    _FIELD_HINTS.get(field, f"add '{field}:' to {where}"))
+    if err.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)' was unexpected", err.message)
+        name = extra[0] if extra else "?"
+        return diag(doc.path, doc.meta_lines.get(name, line), "frontmatter-unknown-field",
+                    f"unknown field '{name}'", "check its spelling; allowed fields are listed in the brief scaffold (passerelle new brief)")
+    if key == "audiences" and err.validator == "enum":
+        return diag(doc.path, line, "unknown-audience", f"unknown audience {err.instance!r}",
+                    f"use only: {', '.join(aud['audiences'])}")
+    if key == "id" and err.validator == "pattern":
+        return diag(doc.path, line, "bad-id", f"id {err.instance!r} is not lowercase letters, digits and hyphens",
+                    "use an id like 'newcomer-outreach' — it becomes the page address and must not change")
+    if key in ("published", "updated"):
+        return diag(doc.path, line, "frontmatter-date", f"'{key}' is not a date ({err.instance!r})",
+                    "write a real date as YYYY-MM-DD, e.g. 2026-11-23, without quotes")
+    value = err.instance
+    empty = value in ("", [], None) or (isinstance(value, str) and not value.strip())
+    if empty:
+        return diag(doc.path, line, "frontmatter-empty-field", f"'{key}' is empty",
+                    _FIELD_HINTS.get(key, f"fill in '{key}'"))
+    where = ".".join(map(str, err.path)) or "front matter"
+    return diag(doc.path, line, "frontmatter-invalid", f"'{where}': {err.message}",
+                _FIELD_HINTS.get(key, "see the brief scaffold (passerelle new brief) for the expected form"))
+
+
+_FIELD_HINTS = {
+    "id": "add 'id: my-brief' — lowercase letters, digits and hyphens, the same in both languages",
+    "type": "add 'type: brief' (or 'type: pilot' in content/pilots/)",
+    "title": "add 'title: \"A plain title, ideally a question\"'",
+    "summary": "add 'summary: \"One or two plain sentences.\"'",
+    "sources": "add 'sources: [key]' with BibTeX keys from a file under literature/",
+    "audiences": "add 'audiences: [frontline, managers, funders, researchers]' (at least the ones you wrote a part for)",
+    "published": "add 'published: 2026-11-23'",
+    "evidence": "add 'evidence: {strength: emerging, type: [report-synthesis]}' (strength: emerging, promising or established)",
+    "strength": "use emerging, promising or established",
+}
+
+
+def _strip_code(lines: list[str]) -> list[str]:
+    """Blank out fenced and indented code and inline code spans: they are shown, never run."""
+    out, in_fence = [], False
+    for line in lines:
+        if FENCE.match(line):
+            in_fence = not in_fence
+            out.append("")
+        elif in_fence or line.startswith(("    ", "\t")):
+            out.append("")
+        else:
+            out.append(INLINE_CODE.sub(lambda m: " " * len(m.group()), line))
+    return out
+
+
+def _unsafe_target(target: str) -> str | None:
+    """The scheme of a link that could run script or load from elsewhere, after decoding entities."""
+    decoded = CONTROL.sub("", html.unescape(html.unescape(target)))
+    m = SCHEME.match(decoded)
+    if m and m.group(1).lower() not in SAFE_SCHEMES:
+        return m.group(1).lower()
+    return None
+
+
+def scan_markdown(path: str, body: str, body_line: int) -> list[Diagnostic]:
+    """Refuse Markdown that would put live script, remote requests or included files in the site."""
+    out: list[Diagnostic] = []
+    text = HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
+    for i, line in enumerate(_strip_code(text.split("\n"))):
+        n = body_line + i
+        if SNIPPET.search(line):
+            out.append(diag(path, n, "snippet-include", "snippet includes (--8<--) are not allowed",
+                            "paste the text itself; includes could publish files such as .git/config"))
+        m = RAW_TAG.search(line)
+        if m:
+            out.append(diag(path, n, "raw-html", f"raw HTML <{m.group(1)}> is not allowed", 
+                            "use Markdown instead (e.g. **bold**, [link](https://…), '- ' lists); "
+                            "write &lt; to show a '<' sign", col=m.start() + 1))
+        for pattern in (LINK_TARGET, REF_DEF, AUTOLINK):
+            for t in pattern.findall(line):
+                scheme = _unsafe_target(t)
+                if scheme:
+                    out.append(diag(path, n, "unsafe-link", f"link with the '{scheme}:' scheme",
+                                    "link only to https://, http://, mailto: or a page of this site"))
+        for src in IMAGE.findall(line):
+            if SCHEME.match(src) or src.startswith("//"):
+                out.append(diag(path, n, "external-media", f"image loaded from another site: {src[:60]}",
+                                "put the image in content/media/ and link it with a relative path; pages make no outside requests"))
+        for attrs in ATTR_LIST.findall(line):
+            for token in re.findall(r"[^\s=]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?", attrs):
+                if not re.fullmatch(r"[#.][A-Za-z0-9_-]+", token):
+                    out.append(diag(path, n, "unsafe-attribute", f"attribute '{token[:40]}' is not allowed",
+                                    "only {#id} and {.class} attributes are allowed; remove event handlers and styles"))
+    return out
+
+
+def words(markdown: str) -> int:
+    text = HTML_COMMENT.sub(" ", markdown)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return len(WORD.findall(text))
+
+
+def check_sections(doc: Document) -> list[Diagnostic]:
+    """Core sections present and in order; audience parts match the listed audiences and their caps."""
+    conf = settings.audiences()
+    core = conf["core_sections"]
+    ids = [s.id for s in doc.sections if s.id]
+    out: list[Diagnostic] = []
+    listed = [a for a in doc.meta.get("audiences") or [] if isinstance(a, str)]
+    aud_line = doc.meta_lines.get("audiences", 1)
+    for sid, spec in core.items():
+        if spec.get("required") and sid not in ids:
+            out.append(diag(doc.path, doc.body_line, "section-missing", f"the core section '{sid}' is missing",
+                            f"add a heading '## {spec[doc.lang]} {{#{sid}}}' and its text (see passerelle new brief)"))
+    seen: dict[str, int] = {}
+    for s in doc.sections:
+        if not s.heading:
+            if s.body.strip() and words(s.body):
+                out.append(diag(doc.path, s.line, "text-before-sections", "text before the first section heading",
+                                "move it into 'What is this research about?' or the summary field"))
+            continue
+        if s.id in seen:
+            out.append(diag(doc.path, s.line, "section-duplicate", f"section '{s.id}' appears twice (first on line {seen[s.id]})",
+                            "merge the two sections"))
+            continue
+        seen[s.id] = s.line
+        if s.id in core:
+            if not words(s.body):
+                out.append(diag(doc.path, s.line, "section-empty", f"the section '{s.id}' is empty",
+                                "write it, in plain words; the scaffold comment says what it is for"))
+        elif s.id in conf["audiences"]:
+            spec = conf["audiences"][s.id]
+            if s.id not in listed:
+                out.append(diag(doc.path, s.line, "audience-not-listed", f"a part for '{s.id}' but '{s.id}' is not in audiences",
+                                f"add {s.id} to 'audiences' (line {aud_line}) or remove this part"))
+            n = words(s.body)
+            if n == 0:
+                out.append(diag(doc.path, s.line, "section-empty", f"the {s.id} part is empty", "write it or remove the audience"))
+            elif n > spec["words"] * (1 + conf["cap_tolerance"]):
+                out.append(diag(doc.path, s.line, "audience-over-cap", f"the {s.id} part has {n} words (cap {spec['words']})",
+                                f"cut it to {spec['words']} words: keep what this reader can act on"))
+            elif n > spec["words"]:
+                out.append(diag(doc.path, s.line, "audience-over-cap", f"the {s.id} part has {n} words (cap {spec['words']})",
+                                f"cut it to {spec['words']} words", severity="warning"))
+        else:
+            what = f"'{s.id}'" if s.id else f"'{s.heading}'"
+            out.append(diag(doc.path, s.line, "section-unknown", f"section {what} is not a core section or an audience part",
+                            "end the heading with one of {#" + "}, {#".join(list(core) + list(conf["audiences"])) + "}, "
+                            "or make it a ### sub-heading", severity="warning"))
+    for a in listed:
+        if a in AUDIENCES and a not in seen:
+            out.append(diag(doc.path, aud_line, "audience-part-missing", f"'{a}' is listed in audiences but has no part",
+                            f"add '## {conf['audiences'][a]['heading'][doc.lang]} {{#{a}}}' or remove {a} from audiences"))
+    return out
+
+
+def check_document(doc: Document) -> list[Diagnostic]:
+    out = check_schema(doc)
+    name_id = doc.path.rsplit("/", 1)[-1].split(".")[0]
+    if isinstance(doc.meta.get("id"), str) and doc.meta["id"] != name_id:
+        out.append(diag(doc.path, doc.meta_lines.get("id", 1), "id-mismatch",
+                        f"id '{doc.meta['id']}' differs from the file name '{name_id}'",
+                        f"rename the file to {doc.meta['id']}.{doc.lang}.md or set id: {name_id}"))
+    out += scan_markdown(doc.path, doc.body, doc.body_line)
+    if doc.kind == "brief":
+        out += check_sections(doc)
+    return out
+
+
+def check_cross(project: Project) -> list[Diagnostic]:
+    """Rules that need several files: unique ids, sources that exist and are complete, translations."""
+    out: list[Diagnostic] = []
+    by_key: dict[tuple[str, str, str], Document] = {}
+    for doc in project.documents:
+        key = (doc.kind, doc.lang, doc.id)
+        if doc.id and key in by_key:
+            out.append(diag(doc.path, doc.meta_lines.get("id", 1), "duplicate-id",
+                            f"id '{doc.id}' is already used by {by_key[key].path}", "give this brief its own id"))
+        by_key.setdefault(key, doc)
+        sources = doc.meta.get("sources")
+        for key_ in sources if isinstance(sources, list) else []:
+            if not isinstance(key_, str):
+                continue
+            entry = project.literature.get(key_)
+            line = doc.meta_lines.get("sources", 1)
+            if entry is None:
+                out.append(diag(doc.path, line, "missing-source", f"source '{key_}' is not in literature/",
+                                "add its BibTeX entry to a .bib file under literature/ (export it from Zotero or JabRef), "
+                                "or fix the key's spelling"))
+                continue
+            missing = cited_entry_problems(entry)
+            if missing:
+                out.append(diag(doc.path, line, "source-incomplete",
+                                f"source '{key_}' ({entry.path}:{entry.line}) has no {', '.join(missing)}",
+                                f"add {', '.join(missing)} to the entry in {entry.path}, as the source states them"))
+    groups: dict[tuple[str, str], dict[str, Document]] = defaultdict(dict)
+    for doc in project.documents:
+        if doc.id:
+            groups[(doc.kind, doc.id)][doc.lang] = doc
+    for (kind, _id), langs in sorted(groups.items()):
+        if len(langs) == 1:
+            (lang, doc), = langs.items()
+            other = "fr" if lang == "en" else "en"
+            out.append(diag(doc.path, 1, "missing-translation", f"no {other} version of this {kind}",
+                            f"add {doc.path.rsplit('.', 2)[0]}.{other}.md; until then readers see a notice and a link",
+                            severity="warning"))
+        elif kind == "brief":
+            en, fr = langs.get("en"), langs.get("fr")
+            for field in ("sources", "audiences", "evidence", "published"):
+                if en and fr and _jsonable(en.meta.get(field)) != _jsonable(fr.meta.get(field)):
+                    out.append(diag(fr.path, fr.meta_lines.get(field, 1), "translation-mismatch",
+                                    f"'{field}' differs from {en.path}", "keep the same value in both languages",
+                                    severity="warning"))
+    return out
+
+
+def validate(project: Project) -> list[Diagnostic]:
+    out = list(project.diagnostics)
+    for doc in project.documents:
+        out += check_document(doc)
+    out += check_cross(project)
+    return sort_diagnostics(out)
+
+
+def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(items), key=lambda d: (d.path, d.line, d.col, d.severity, d.code, d.message))
