@@ -30,10 +30,13 @@ BIBKEY_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # a Markdown link or image target, or a reference definition, that names a URL scheme
 LINK_SCHEME_RE = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):|^\s*\[[^\]]+\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):", re.M)
+ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BLOCK_START_RE = re.compile(r"^( {0,3})([#>=_*+~`-])")  # heading, quote, rule, fence, setext, list
 # thematic breaks, fences, '---' and '+++' front-matter lines, and setext underlines (any '=' or '-' run)
 RULE_RE = re.compile(r"^ {0,3}(?:=+|-+|(?:[-_*+~`]\s*){3,})\s*$")
+# Python-Markdown cannot backslash-escape '=' and '~': a character reference breaks the syntax instead.
+NEUTRAL = {"=": "&#61;", "~": "&#126;"}
 MAX_ID = 80
 
 # Labels of the fields that are not sections, exactly as in .github/ISSUE_TEMPLATE/propose-brief.yml.
@@ -168,16 +171,18 @@ def one_line(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Inert Markdown: no raw HTML, no headings, rules, fences or front-matter lines, no attr_list.
 
-    '\\' is doubled first (so no later escape can be undone), '<' becomes '&lt;' (tags, autolinks and
-    '--8<--' snippets stop working), '{' becomes '\\{' (no '{: onclick=...}' or '{#id}'), and a line
+    '\\' is doubled first (so no later escape can be undone), a character reference loses its '&'
+    (so '&#106;avascript:' cannot hide a scheme), '<' becomes '&lt;' (tags, autolinks and '--8<--'
+    snippets stop working), '{' becomes '\\{' (no '{: onclick=...}' or '{#id}'), and a line
     that would open a heading, a fence, a rule, a setext heading or a front matter ('---') gets its
-    first character backslash-escaped.
+    first character escaped.
     """
-    text = clean(text).replace("\\", "\\\\").replace("<", "&lt;").replace("{", "\\{")
+    text = ENTITY_RE.sub("&amp;", clean(text).replace("\\", "\\\\"))
+    text = text.replace("<", "&lt;").replace("{", "\\{")
     lines = []
     for line in text.split("\n"):
         if RULE_RE.match(line) or re.match(r"^ {0,3}(#|```|~~~)", line):
-            line = BLOCK_START_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line, count=1)
+            line = BLOCK_START_RE.sub(lambda m: m.group(1) + NEUTRAL.get(m.group(2), "\\" + m.group(2)), line, count=1)
         lines.append(line)
     return "\n".join(lines)
 
@@ -284,7 +289,7 @@ def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
             continue
         schemes = unsafe_links(text)
         if schemes:
-            problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(schemes)}:).")
+            problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(s + ':' for s in schemes)}).")
         body.append(f"{headings[sid]}\n\n{bullets(text) if sid == 'key-messages' else escape_markdown(text)}\n")
     if problems:
         raise Refusal(problems)

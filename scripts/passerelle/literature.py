@@ -3,8 +3,9 @@
 bibtexparser 2.x splits the files; everything it leaves undone or fails silently at is done here
 (see shared/NOTES.md): case-insensitive keys and ``@string`` macros, ``#`` concatenation, undefined
 macros, duplicate keys across files, ``crossref``/``xdata`` inheritance, non-UTF-8 files and entries
-hidden behind ``%``. The rule is BibTeX's reading of a file, and no entry is ever dropped silently:
-each one is loaded or named by an error.
+hidden behind ``%``. Values are read as BibTeX reads them; ``%`` comments as biber reads them (BibTeX
+has none), with a warning wherever the two differ. No entry is ever dropped silently: each one is
+loaded, or named by an error or a warning.
 """
 from __future__ import annotations
 
@@ -43,15 +44,13 @@ VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", 
 # Biber reads BibTeX's predefined month macros as numbers (biblatex's month field is an integer).
 MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
-# biblatex's default data inheritance (biblatex.def): parent types, child types, {parent field: child field}.
-
-
 def _title_as(prefix: str) -> dict[str, str | None]:
     """The parent's title becomes e.g. the child's booktitle; its short/sort titles are not inherited."""
     return {"title": f"{prefix}title", "subtitle": f"{prefix}subtitle", "titleaddon": f"{prefix}titleaddon",
             "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
 
 
+# biblatex's default data inheritance (biblatex.def): parent types, child types, {parent field: child field}.
 INHERITANCE = [
     ({"mvbook", "book"}, {"inbook", "bookinbook", "suppbook"}, {"author": "author+bookauthor"}),
     ({"mvbook"}, {"book", "inbook", "bookinbook", "suppbook"}, _title_as("main")),
@@ -107,19 +106,25 @@ def load_literature(root: Path) -> Literature:
     libraries = []
     for rel, text in texts:
         try:
-            libraries.append((rel, *_split(text, rel, lit.diagnostics)))
+            libraries.append((rel, _split(text, rel, lit.diagnostics)))
         except Exception as exc:  # noqa: BLE001 - a parser bug must become a diagnostic, not a traceback
             lit.diagnostics.append(_internal(rel, exc))
-    macros = dict(MONTHS)
-    for rel, library, _ in libraries:
-        _collect_macros(library, rel, macros, lit.diagnostics)
+    macros = dict(MONTHS)  # shared by all files, as BibTeX shares them across \bibliography{a,b}
     parsed: dict[str, _Parsed] = {}  # lower-cased key -> first entry with that key
-    for rel, library, text in libraries:
+    for rel, library in libraries:
         try:
-            _collect_entries(library, text, rel, macros, parsed, lit.diagnostics)
+            _collect_macros(library, rel, macros, lit.diagnostics)
         except Exception as exc:  # noqa: BLE001
             lit.diagnostics.append(_internal(rel, exc))
-    _inherit(parsed, lit.diagnostics)
+    for rel, library in libraries:
+        try:
+            _collect_entries(library, rel, macros, parsed, lit.diagnostics)
+        except Exception as exc:  # noqa: BLE001
+            lit.diagnostics.append(_internal(rel, exc))
+    try:
+        _inherit(parsed, lit.diagnostics)
+    except RecursionError as exc:  # a crossref chain thousands of entries long
+        lit.diagnostics.append(_internal(lit.files[0], exc))
     for item in parsed.values():
         _check_usual_fields(item, lit.diagnostics)
         lit.entries[item.entry.key] = item.entry
@@ -227,7 +232,7 @@ def _split(text: str, rel: str, diags: list[Diagnostic]):
             f"{block} is commented out with '%' and was not loaded (biber's reading); BibTeX reads it as a "
             "real entry, because '%' is not a comment to BibTeX outside entries",
             "to keep the entry, delete the '%'; to drop it for every tool, delete it or wrap it in @comment{...}"))
-    return bibtexparser.parse_string(clean, parse_stack=[]), clean
+    return bibtexparser.parse_string(clean, parse_stack=[])
 
 
 def _blank_comments(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
@@ -420,10 +425,9 @@ def _latex_to_text(text: str) -> str:
 # --- entries -----------------------------------------------------------------------------------------------
 
 
-def _collect_entries(library, text: str, rel: str, macros: dict[str, str], parsed: dict[str, _Parsed],
+def _collect_entries(library, rel: str, macros: dict[str, str], parsed: dict[str, _Parsed],
                      diags: list[Diagnostic]) -> None:
     """Turn each entry block into a BibEntry, or name it in an error."""
-    lines = text.split("\n")
     previous = None
     for block in library.blocks:
         if isinstance(block, (DuplicateFieldKeyBlock, DuplicateBlockKeyBlock)):
@@ -432,13 +436,14 @@ def _collect_entries(library, text: str, rel: str, macros: dict[str, str], parse
             _report_failed(block, rel, diags)
         elif isinstance(block, Entry):
             _inline_entry(block, previous, rel, diags)
-            item = _entry(block, lines, rel, macros, diags)
+            item = _entry(block, rel, macros, diags)
             if item is not None:
                 _register(item, parsed, diags)
         previous = block
 
 
 def _report_failed(block: ParsingFailedBlock, rel: str, diags: list[Diagnostic]) -> None:
+    """bibtexparser keeps what it could not split in failed_blocks, silently: name each one."""
     line = (block.start_line or 0) + 1
     raw = block.raw or ""
     m = re.match(r"@(\w*)\s*[{(]\s*([^,\s{}()]*)", raw)
@@ -463,8 +468,8 @@ def _inline_entry(block: Entry, previous, rel: str, diags: list[Diagnostic]) -> 
         "start the entry on a line of its own, or remove the '@' if this is comment text"))
 
 
-def _entry(block: Entry, lines: list[str], rel: str, macros: dict[str, str],
-           diags: list[Diagnostic]) -> _Parsed | None:
+def _entry(block: Entry, rel: str, macros: dict[str, str], diags: list[Diagnostic]) -> _Parsed | None:
+    """Evaluate and decode an entry's fields; None (with an error) only when it has no usable key."""
     line = (block.start_line or 0) + 1
     key = block.key
     etype = block.entry_type.lower()
@@ -502,7 +507,7 @@ def _entry(block: Entry, lines: list[str], rel: str, macros: dict[str, str],
                                 "keep one value for each field (field names ignore case: Title = title)"))
     if etype not in KNOWN_TYPES:
         diags.append(Diagnostic(rel, line, "warning", "bib-unknown-type",
-                                f"{key}: @{etype} is not a BibTeX or biblatex entry type; it is shown as @misc",
+                                f"{key}: @{etype} is not a BibTeX or biblatex entry type; it loads, but styles may drop it",
                                 "use a standard type such as @article, @book, @report, @online or @misc"))
     raw = "\n".join(ln.rstrip() for ln in (block.raw or "").split("\n"))
     entry = BibEntry(key=key, type=etype, fields=fields, path=rel, line=line, raw=raw)

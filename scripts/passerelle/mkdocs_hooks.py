@@ -4,6 +4,9 @@ Defence in depth: `check` already refuses raw HTML and unsafe links; this saniti
 content HTML with an allowlist (nh3), keeping the ids and classes that anchors and admonitions need."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import nh3
 
 TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -22,3 +25,42 @@ def sanitize(html: str) -> str:
 
 def on_page_content(html, page, config, files):  # noqa: ARG001 - MkDocs hook signature
     return sanitize(html)
+
+
+_not_found_pages: dict[str, bytes] = {}
+
+
+THIRD_PARTY_SCRIPT = re.compile(r"https://unpkg\.com/[^\"'`]*")
+NO_OP_SCRIPT = "data:text/javascript,"
+
+
+def strip_third_party_scripts(site: Path) -> None:
+    """Material's bundle would fetch polyfills and mermaid from unpkg.com on browsers or pages that
+    need them; ours never should. The site makes no request outside its origin, so those loads become
+    empty scripts (no mermaid here; ResizeObserver exists in every supported browser)."""
+    for js in sorted((site / "assets" / "javascripts").glob("*.js")):
+        text = js.read_text(encoding="utf-8")
+        cleaned = THIRD_PARTY_SCRIPT.sub(NO_OP_SCRIPT, text)
+        if cleaned != text:
+            js.write_text(cleaned, encoding="utf-8")
+
+
+def on_post_build(config):
+    strip_third_party_scripts(Path(config.site_dir))
+    keep_one_404_per_language(config)
+
+
+def keep_one_404_per_language(config):
+    """mkdocs-static-i18n builds every language into the same site root, so each pass overwrites
+    404.html: keep the default language's at the root and move the others to /<lang>/404.html."""
+    site = Path(config.site_dir)
+    lang = config.theme["language"]
+    page = site / "404.html"
+    if not page.exists():
+        return
+    _not_found_pages[lang] = page.read_bytes()
+    if lang != "en":
+        (site / lang).mkdir(exist_ok=True)
+        (site / lang / "404.html").write_bytes(_not_found_pages[lang])
+        if "en" in _not_found_pages:
+            page.write_bytes(_not_found_pages["en"])

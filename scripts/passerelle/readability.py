@@ -48,6 +48,10 @@ _INLINE = [
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
     (re.compile(r"[ \t]+"), " "),
 ]
+# A line that ends a unit on its own: a tab-separated line (table of contents) or a short line without
+# closing punctuation (a title in plain text). Hard-wrapped prose lines are longer than this.
+_LINE_UNIT = re.compile(r"\t|^[^\t]{0,49}[^\s.!?:;,]\s*$")
+MIN_HARD_WORDS = 4  # shorter units (titles, labels) are not reported as hard sentences
 _WORD = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœ")
 # Words ending with a full stop that do not end a sentence.
@@ -198,6 +202,8 @@ def to_plain(markdown: str) -> PlainText:
         else:
             text = re.sub(r"^\s*(?:>\s?)+", "", line)  # blockquote markers
             text = re.sub(r"^\s*!!!\s*\w+\s*", "", text)  # admonition markers, keep the title
+            if pending and _LINE_UNIT.search(pending[-1][0]) and text.lstrip()[:1].isupper():
+                flush()  # plain-text titles and table-of-contents lines are units, not one long sentence
             pending.append((text, src))
     flush()
     return PlainText("".join(out), blocks, headings)
@@ -314,7 +320,8 @@ def hardest(sentences: list[Sentence], lang: str, n: int = HARDEST) -> list[dict
             key = score
         scored.append((key, order, {"text": s.text, "line": s.line, "section": s.section, "words": n_words,
                                     "score": round(score, 2)}))
-    scored.sort(key=lambda t: (t[0], t[1]))
+    long_enough = [t for t in scored if t[2]["words"] >= MIN_HARD_WORDS]
+    scored = sorted(long_enough or scored, key=lambda t: (t[0], t[1]))
     return [d for _, _, d in scored[:n]]
 
 

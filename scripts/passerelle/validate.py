@@ -164,9 +164,10 @@ def check_sections(doc: Document) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     listed = [a for a in doc.meta.get("audiences") or [] if isinstance(a, str)]
     aud_line = doc.meta_lines.get("audiences", 1)
+    first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
     for sid, spec in core.items():
         if spec.get("required") and sid not in ids:
-            out.append(diag(doc.path, doc.body_line, "section-missing", f"the core section '{sid}' is missing",
+            out.append(diag(doc.path, first_heading, "section-missing", f"the core section '{sid}' is missing",
                             f"add a heading '## {spec[doc.lang]} {{#{sid}}}' and its text (see passerelle new brief)"))
     seen: dict[str, int] = {}
     for s in doc.sections:
