@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
 DATA = Path(__file__).parent / "data"
@@ -173,12 +174,12 @@ def escape_markdown(text: str) -> str:
 
     '\\' is doubled first (so no later escape can be undone), a character reference loses its '&'
     (so '&#106;avascript:' cannot hide a scheme), '<' becomes '&lt;' (tags, autolinks and '--8<--'
-    snippets stop working), '{' becomes '\\{' (no '{: onclick=...}' or '{#id}'), and a line
+    snippets stop working), '{' becomes '&#123;' (no '{: onclick=...}' or '{#id}'), and a line
     that would open a heading, a fence, a rule, a setext heading or a front matter ('---') gets its
     first character escaped.
     """
     text = ENTITY_RE.sub("&amp;", clean(text).replace("\\", "\\\\"))
-    text = text.replace("<", "&lt;").replace("{", "\\{")
+    text = text.replace("<", "&lt;").replace("{", "&#123;")
     lines = []
     for line in text.split("\n"):
         if RULE_RE.match(line) or re.match(r"^ {0,3}(#|```|~~~)", line):
@@ -240,6 +241,18 @@ def parse_sources(value: str) -> tuple[list[str], dict[str, str], list[str]]:
     return [k for k in keys if k not in bad], {}, problems
 
 
+def schema_problems(meta: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    """The front matter against the schema `passerelle check` uses, so a PR is not born failing."""
+    schema = json.loads((DATA / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(meta, default=str))  # dates as YYYY-MM-DD, as the schema expects
+    problems = []
+    for err in jsonschema.Draft202012Validator(schema).iter_errors(data):
+        key = str(err.path[0]) if err.path else ""
+        label = labels.get({"evidence": "evidence_type"}.get(key, key), key or "Front matter")
+        problems.append(f"{label}: {err.message}.")
+    return sorted(problems)
+
+
 def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
     """Answers -> brief file text, or Refusal listing every answer to fix."""
     s = settings()
@@ -299,6 +312,9 @@ def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
         "audiences": audiences, "published": published,
         "evidence": {"strength": strengths[0], "type": types},
     }
+    problems = schema_problems(meta, labels)
+    if problems:
+        raise Refusal(problems)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None)
     text = f"---\n{front}---\n\n" + "\n".join(body)
     return Submission(id=brief_id, lang=lang, filename=f"{brief_id}.{lang}.md", text=text,
