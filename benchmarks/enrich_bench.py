@@ -2,7 +2,8 @@
 
 Builds N bilingual briefs of about 600 words (English paragraphs sampled from seed 000, French from
 benchmarks/enrich_fr.txt), then in one run measures:
-  1. baseline: raw ``nlp.pipe`` throughput (words/s) of the same pipelines on the same texts;
+  1. baseline: raw ``nlp.pipe`` throughput (words/s) of the same pipelines on the same texts, run
+     before and after the cold run, the faster counting;
   2. cold: ``enrich_texts`` with an empty cache (goal: >= 0.8 x baseline);
   3. warm: one brief edited, ``enrich_texts`` again on the same cache (goal: exactly 1 re-enriched).
 
@@ -86,7 +87,7 @@ def run(n: int, n_process: int | None = None) -> dict:
     for lang in ("en", "fr"):  # load and warm up outside the timings: the first batch pays one-off costs
         for _ in enrich.load_model(models[lang]).pipe([t for t, lg in items if lg == lang][:20]):
             pass
-    base_s = _baseline(items, models, procs)
+    first_base_s = _baseline(items, models, procs)
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
         enrich.enrich_texts(items, models=models, n_process=procs, cache_dir=cache)
@@ -99,10 +100,15 @@ def run(n: int, n_process: int | None = None) -> dict:
         enrich.enrich_texts(edited, models=models, n_process=n_process, cache_dir=cache)
         warm_s = time.perf_counter() - start
         warm_stats = dict(enrich.last_run_stats)
+    # Baseline again after the cold run, and the faster of the two is the reference: machine warm-up
+    # then favours neither side, and the ratio errs against enrichment.
+    second_base_s = _baseline(items, models, procs)
+    base_s = min(first_base_s, second_base_s)
     base_wps, cold_wps = words / base_s, words / cold_s
     return {
         "enrich": {"docs": len(items), "words": words, "n_process": procs,
                    "baseline_seconds": round(base_s, 2), "baseline_words_per_s": round(base_wps),
+                   "baseline_runs_seconds": [round(first_base_s, 2), round(second_base_s, 2)],
                    "cold_seconds": round(cold_s, 2), "cold_words_per_s": round(cold_wps),
                    "cold_enriched_docs": cold_stats["enriched"], "ratio": round(cold_wps / base_wps, 3)},
         "incremental": {"reenriched_docs": warm_stats["enriched"], "cached_docs": warm_stats["cached"],
