@@ -2,17 +2,18 @@
 
 Builds N bilingual briefs of about 600 words (English paragraphs sampled from seed 000, French from
 benchmarks/enrich_fr.txt), then in one run measures:
-  1. baseline: raw ``nlp.pipe`` throughput (words/s) of the same pipelines on the same texts, run
-     before and after the cold run, the faster counting;
+  1. baseline: raw ``nlp.pipe`` throughput (words/s) of the same pipelines on the same texts;
   2. cold: ``enrich_texts`` with an empty cache (goal: >= 0.8 x baseline);
   3. warm: one brief edited, ``enrich_texts`` again on the same cache (goal: exactly 1 re-enriched).
 
+Baseline and cold runs alternate chunk by chunk so that changes in machine speed hit both alike.
 Run from the repository root: ``python benchmarks/enrich_bench.py --n 1000 [--json [PATH]]``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -76,41 +77,50 @@ def _baseline(items: list[tuple[str, str]], models: dict[str, str], procs: int) 
     return total
 
 
-def run(n: int, n_process: int | None = None) -> dict:
-    """Baseline, cold and warm runs on 2N briefs; returns the figures as a dict (see module docstring)."""
+def _enrich(items: list[tuple[str, str]], models: dict[str, str], procs: int | None, cache: str) -> float:
+    start = time.perf_counter()
+    enrich.enrich_texts(items, models=models, n_process=procs, cache_dir=cache)
+    return time.perf_counter() - start
+
+
+def run(n: int, n_process: int | None = None, chunk: int = 250) -> dict:
+    """Baseline, cold and warm runs on 2N briefs; returns the figures as a dict (see module docstring).
+
+    Baseline and cold enrichment alternate over chunks of ``chunk`` briefs (A-B, then B-A), so drift
+    in machine speed during the run (other load, warm-up) weighs on both sides alike.
+    """
     models = dict(enrich.DEFAULT_MODELS)
     items = make_corpus(n)
     words = sum(len(t.split()) for t, _ in items)
     per_lang = max(sum(1 for _, lg in items if lg == lang) for lang in ("en", "fr"))
     procs = n_process if n_process is not None else (
-        min(2, __import__("os").cpu_count() or 1) if per_lang > enrich.PARALLEL_MIN_DOCS else 1)
+        min(2, os.cpu_count() or 1) if per_lang > enrich.PARALLEL_MIN_DOCS else 1)
     for lang in ("en", "fr"):  # load and warm up outside the timings: the first batch pays one-off costs
         for _ in enrich.load_model(models[lang]).pipe([t for t, lg in items if lg == lang][:20]):
             pass
-    first_base_s = _baseline(items, models, procs)
+    base_s = cold_s = 0.0
+    enriched = 0
     with tempfile.TemporaryDirectory() as cache:
-        start = time.perf_counter()
-        enrich.enrich_texts(items, models=models, n_process=procs, cache_dir=cache)
-        cold_s = time.perf_counter() - start
-        cold_stats = dict(enrich.last_run_stats)
+        for k, at in enumerate(range(0, len(items), 2 * chunk)):
+            part = items[at:at + 2 * chunk]
+            if k % 2 == 0:
+                base_s += _baseline(part, models, procs)
+                cold_s += _enrich(part, models, procs, cache)
+            else:
+                cold_s += _enrich(part, models, procs, cache)
+                base_s += _baseline(part, models, procs)
+            enriched += enrich.last_run_stats["enriched"]
         edited = list(items)
         text, lang = edited[0]
         edited[0] = (text + "\nOne more sentence about language classes in Manitoba.\n", lang)
-        start = time.perf_counter()
-        enrich.enrich_texts(edited, models=models, n_process=n_process, cache_dir=cache)
-        warm_s = time.perf_counter() - start
+        warm_s = _enrich(edited, models, n_process, cache)
         warm_stats = dict(enrich.last_run_stats)
-    # Baseline again after the cold run, and the faster of the two is the reference: machine warm-up
-    # then favours neither side, and the ratio errs against enrichment.
-    second_base_s = _baseline(items, models, procs)
-    base_s = min(first_base_s, second_base_s)
     base_wps, cold_wps = words / base_s, words / cold_s
     return {
         "enrich": {"docs": len(items), "words": words, "n_process": procs,
                    "baseline_seconds": round(base_s, 2), "baseline_words_per_s": round(base_wps),
-                   "baseline_runs_seconds": [round(first_base_s, 2), round(second_base_s, 2)],
                    "cold_seconds": round(cold_s, 2), "cold_words_per_s": round(cold_wps),
-                   "cold_enriched_docs": cold_stats["enriched"], "ratio": round(cold_wps / base_wps, 3)},
+                   "cold_enriched_docs": enriched, "ratio": round(cold_wps / base_wps, 3)},
         "incremental": {"reenriched_docs": warm_stats["enriched"], "cached_docs": warm_stats["cached"],
                         "warm_seconds": round(warm_s, 2), "warm_to_cold": round(warm_s / cold_s, 4)},
     }
