@@ -112,6 +112,12 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--lang", choices=["en", "fr"], required=True)
     n.add_argument("--root")
     n.set_defaults(func=cmd_new)
+
+    from . import forms
+
+    f = sub.add_parser("form", help="turn an issue-form submission into a brief")
+    forms.configure(f)
+    f.set_defaults(func=forms.run)
     return p
 
 

@@ -17,14 +17,13 @@ import json
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
-DATA = Path(__file__).parent / "data"
+from . import settings
 NO_RESPONSE = "_No response_"  # what GitHub writes for an optional field left empty
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 BIBKEY_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
@@ -74,17 +73,6 @@ class Submission:
     bibtex: dict[str, str]  # key -> entry as pasted
 
 
-@lru_cache(maxsize=1)
-def settings() -> dict[str, Any]:
-    """audiences.yml: audiences, core sections, evidence scale. Editors change it, the form follows."""
-    return yaml.safe_load((DATA / "audiences.yml").read_text(encoding="utf-8"))
-
-
-def section_ids() -> list[str]:
-    """Section ids in brief order: the shared core, then one per audience."""
-    return [*settings()["core_sections"], *settings()["audiences"]]
-
-
 def field_id(section: str) -> str:
     """Issue-form ids use underscores (key_messages); section ids use hyphens (key-messages)."""
     return section.replace("-", "_")
@@ -92,7 +80,7 @@ def field_id(section: str) -> str:
 
 def field_labels() -> dict[str, str]:
     """Form field id -> label, the headings GitHub writes in the issue body."""
-    s = settings()
+    s = settings.audiences()  # editors change audiences.yml; the form reader follows
     labels = dict(META_LABELS)
     for sid, names in s["core_sections"].items():
         labels[field_id(sid)] = f"{names['en']} / {names['fr']}"
@@ -103,7 +91,7 @@ def field_labels() -> dict[str, str]:
 
 def scaffold_headings(lang: str) -> dict[str, str]:
     """Section id -> heading line, read from the scaffold so a submitted brief matches `new brief`."""
-    text = (DATA / "scaffolds" / f"brief.{lang}.md").read_text(encoding="utf-8")
+    text = settings.scaffold("brief", lang)
     return {m.group(2): m.group(0) for m in re.finditer(r"^## (.+?) \{#([a-z0-9-]+)\}[ \t]*$", text, re.M)}
 
 
@@ -243,10 +231,9 @@ def parse_sources(value: str) -> tuple[list[str], dict[str, str], list[str]]:
 
 def schema_problems(meta: dict[str, Any], labels: dict[str, str]) -> list[str]:
     """The front matter against the schema `passerelle check` uses, so a PR is not born failing."""
-    schema = json.loads((DATA / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
     data = json.loads(json.dumps(meta, default=str))  # dates as YYYY-MM-DD, as the schema expects
     problems = []
-    for err in jsonschema.Draft202012Validator(schema).iter_errors(data):
+    for err in jsonschema.Draft202012Validator(settings.schema("brief")).iter_errors(data):
         key = str(err.path[0]) if err.path else ""
         label = labels.get({"evidence": "evidence_type"}.get(key, key), key or "Front matter")
         problems.append(f"{label}: {err.message}.")
@@ -255,7 +242,7 @@ def schema_problems(meta: dict[str, Any], labels: dict[str, str]) -> list[str]:
 
 def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
     """Answers -> brief file text, or Refusal listing every answer to fix."""
-    s = settings()
+    s = settings.audiences()  # editors change audiences.yml; the form reader follows
     problems: list[str] = []
     labels = field_labels()
 
@@ -302,7 +289,7 @@ def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
             continue
         schemes = unsafe_links(text)
         if schemes:
-            problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(s + ':' for s in schemes)}).")
+            problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(x + ':' for x in schemes)}).")
         body.append(f"{headings[sid]}\n\n{bullets(text) if sid == 'key-messages' else escape_markdown(text)}\n")
     if problems:
         raise Refusal(problems)
@@ -376,7 +363,9 @@ def run(args: argparse.Namespace) -> int:
         sub = build_brief(parse_answers(body, field_labels()), created or dt.date.today())
         paths = write(sub, args.out, args.literature)
     except Refusal as refusal:
-        print("This submission cannot become a brief yet. Please edit the issue and fix:", file=sys.stderr)
+        print("This submission cannot become a brief yet: please edit the issue and fix what follows.\n"
+              "Cette proposition ne peut pas encore devenir un résumé : modifiez la demande et corrigez ce qui suit.\n",
+              file=sys.stderr)
         for problem in refusal.problems:
             print(f"- {problem}", file=sys.stderr)
         return 1

@@ -1,0 +1,214 @@
+"""Enrichment on real seed text and written French: concepts, regions, acronyms, entities, cache, CLI."""
+import json
+from pathlib import Path
+
+import pytest
+
+from passerelle import enrich as E
+from passerelle.vocabulary import REQUIRED, VocabularyError, load_vocabulary
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = (SHARED / "seeds" / "000_37bf8fe306eb0732.txt").read_text(encoding="utf-8")
+
+
+def seed_lines(*needles: str) -> list[str]:
+    """Lines of seed 000 that contain every needle, copied at test time."""
+    return [line.strip() for line in SEED.splitlines() if all(n in line for n in needles)]
+
+
+def tags(e: E.Enrichment) -> dict[tuple[str, str], E.Tag]:
+    return {(t.facet, t.id): t for t in e.tags}
+
+
+FR_BRIEF = """## Ce qu'il faut retenir {#key-messages}
+
+- Les cours de langue aident les personnes réfugiées à trouver un emploi.
+- La formation linguistique offerte au Nouveau-Brunswick est très demandée.
+
+## Qu'ont-ils trouvé? {#findings}
+
+Les Partenariats locaux en matière d'immigration (PLI) coordonnent les services à Moncton. Le N.-B. finance
+la formation linguistique des femmes immigrantes. Les intervenants ont accès au CLIC et ils ont peu de temps.
+Financé par IRCC.
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_intro() -> str:
+    """The seed's title page and first pages: "Financé par", IRCC defined, LIPs defined."""
+    start = SEED.index("Settlement 2.0 Project")
+    return SEED[start:SEED.index("Methodology\n", SEED.index("Key Themes and Recommendations") + 40)]
+
+
+@pytest.fixture(scope="module")
+def batch(seed_intro):
+    """One call, both languages, models loaded once for the module."""
+    return E.enrich_texts([(seed_intro, "en"), (FR_BRIEF, "fr")])
+
+
+def test_vocabulary_has_every_required_concept_in_both_languages():
+    vocab = load_vocabulary()
+    have = {(c.facet, c.id): c for c in vocab.concepts}
+    for facet, ids in REQUIRED.items():
+        for cid in ids:
+            c = have[(facet, cid)]
+            assert c.labels["en"] and c.labels["fr"] and c.terms["en"] and c.terms["fr"]
+    assert isinstance(vocab.version, int) and vocab.threshold("region") >= 2
+
+
+def test_broken_vocabulary_is_reported_with_its_line(tmp_path):
+    bad = tmp_path / "vocabulary.yml"
+    bad.write_text("version: 1\nfacets:\n  service:\n    employment: [oops\n", encoding="utf-8")
+    with pytest.raises(VocabularyError) as err:
+        load_vocabulary(bad)
+    d = err.value.diagnostic
+    assert d.path.endswith("vocabulary.yml") and d.line >= 4 and d.hint
+    missing = tmp_path / "missing.yml"
+    src = (Path(E.__file__).parent / "data" / "vocabulary.yml").read_text(encoding="utf-8")
+    missing.write_text(src.replace("    CA-NU:", "    CA-XX:"), encoding="utf-8")
+    with pytest.raises(VocabularyError, match="CA-NU"):
+        load_vocabulary(missing)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Language classes help newcomers. Many language classes are full.", "en"),
+    ("LINC is free. Waiting lists for LINC are long.", "en"),
+    ("La formation linguistique aide les nouveaux arrivants. Les formations linguistiques sont pleines.", "fr"),
+    ("Les cours de langue aident. Les cours de langue du soir sont complets.", "fr"),
+])
+def test_four_ways_of_saying_language_training_land_on_one_concept(text, lang):
+    (e,) = E.enrich_texts([(text, lang)])
+    tag = tags(e)[("service", "language-training")]
+    assert tag.count == 2
+    assert tag.label == ("Language assessment and training" if lang == "en" else "Évaluation et formation linguistiques")
+
+
+def test_regions_from_names_abbreviations_and_cities_in_both_languages():
+    en, fr = E.enrich_texts([
+        ("Agencies in B.C. share tools. Staff in Vancouver train peers. Toronto, Ont., has a hub.", "en"),
+        ("Au Nouveau-Brunswick, les services de Moncton s'adaptent. Le N.-B. finance. "
+         "En Colombie-Britannique et à Vancouver, les organismes ont des outils.", "fr"),
+    ])
+    assert tags(en)[("region", "CA-BC")].evidence == [E.Evidence("B.C.", 1), E.Evidence("Vancouver", 1)]
+    assert {e.text for e in tags(en)[("region", "CA-ON")].evidence} == {"Toronto", "Ont."}
+    assert tags(fr)[("region", "CA-NB")].count == 3
+    assert tags(fr)[("region", "CA-BC")].label == "Colombie-Britannique"
+    assert ("region", "CA-ON") not in tags(fr)  # "ont" (the verb) is not "Ont."
+
+
+def test_passing_mention_and_reference_list_do_not_tag_ontario():
+    body = "## What did they find? {#findings}\n\nAgencies want shared tools. One pilot ran in Ontario.\n"
+    refs = ("\n## References {#references}\n\n"
+            "- Ontario Council of Agencies Serving Immigrants (2019). Settlement in Ontario. Toronto, Ontario: OCASI.\n"
+            "- Government of Ontario (2018). Newcomers in Ontario. Toronto.\n")
+    control = body.replace("One pilot ran in Ontario.", "One pilot ran in Ontario. A second ran in Toronto.")
+    passing, listed, tagged = E.enrich_texts([(body, "en"), (body + refs, "en"), (control, "en")])
+    assert ("region", "CA-ON") not in tags(passing)
+    assert ("region", "CA-ON") not in tags(listed)
+    assert tags(tagged)[("region", "CA-ON")].count == 2  # the same body with two mentions does tag
+
+
+def test_acronyms_defined_in_text_both_forms():
+    found = {a.short: a.long for a in E.defined_acronyms(
+        "Local Immigration Partnerships (LIPs) help. A LIP (Local Immigration Partnership) meets monthly. "
+        "The Refugee Career Jumpstart Project (RCJP) and the national Community of Practice (CoP) too. "
+        "Clients (many of them) came in 2019 (IRCC, 2019).")}
+    assert found == {"LIPs": "Local Immigration Partnerships", "RCJP": "Refugee Career Jumpstart Project",
+                     "CoP": "Community of Practice"}
+
+
+def test_seed_text_acronyms_entities_and_tags(batch, seed_intro):
+    en = batch[0]
+    acr = {a.short: a.long for a in en.acronyms}
+    assert acr["IRCC"] == "Immigration, Refugees and Citizenship Canada"
+    assert acr["LIP"] == "Local Immigration Partnership"  # defined as "LIPs" in the seed, known to the vocabulary
+    assert "Financé par" in seed_intro
+    places = [e for e in en.entities if e["label"] in ("GPE", "LOC")]
+    assert places and all(e["id"] for e in places) and not any("Financ" in e["text"] for e in en.entities)
+    orgs = {e["id"]: e for e in en.entities if e["label"] == "ORG"}
+    assert orgs["IRCC"]["count"] >= 3
+    t = tags(en)
+    assert ("principle", "client-centred") in t and ("service", "indirect-services") in t
+    assert all(ev.count >= 1 and ev.text for tag in en.tags for ev in tag.evidence)
+
+
+def test_french_brief(batch):
+    fr = batch[1]
+    t = tags(fr)
+    assert {e.text for e in t[("service", "language-training")].evidence} >= {"cours de langue", "formation linguistique"}
+    assert ("region", "CA-NB") in t and ("region", "CA-ON") not in t
+    assert {a.short: a.long for a in fr.acronyms}["PLI"] == "Partenariat local en matière d'immigration"
+    assert set(fr.readability["metrics"]) == {"kandel_moles", "lix"}
+    assert [s["id"] for s in fr.readability["sections"]] == ["key-messages", "findings"]
+    assert not any(e["text"].startswith("Financ") for e in fr.entities)
+
+
+def test_key_sentences_carry_the_most_concepts(batch):
+    fr = batch[1]
+    assert 1 <= len(fr.key_sentences) <= 3
+    assert fr.key_sentences[0] in FR_BRIEF.replace("\n", " ")
+    assert "formation linguistique" in fr.key_sentences[0] or "cours de langue" in fr.key_sentences[0]
+
+
+def test_json_shape_and_same_output_twice(seed_intro):
+    first = [e.to_json() for e in E.enrich_texts([(seed_intro, "en"), (FR_BRIEF, "fr")])]
+    second = [e.to_json() for e in E.enrich_texts([(seed_intro, "en"), (FR_BRIEF, "fr")])]
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert set(first[0]) == {"lang", "tags", "entities", "acronyms", "readability", "key_sentences"}
+    assert set(first[0]["tags"][0]) == {"facet", "id", "label", "evidence"}
+    assert set(first[0]["tags"][0]["evidence"][0]) == {"text", "count"}
+    assert E.Enrichment.from_json(first[1]).to_json() == first[1]
+
+
+def test_cache_re_enriches_exactly_the_edited_text(tmp_path):
+    docs = [("Language classes help. Language classes are full in Winnipeg and Manitoba.", "en"),
+            ("Les cours de langue aident. Les cours de langue sont pleins.", "fr"),
+            ("Employment services help. Employment counsellors meet employers.", "en")]
+    cold = E.enrich_texts(docs, cache_dir=tmp_path)
+    assert E.last_run_stats == {"enriched": 3, "cached": 0}
+    warm = E.enrich_texts(docs, cache_dir=tmp_path)
+    assert E.last_run_stats == {"enriched": 0, "cached": 3}
+    assert [w.to_json() for w in warm] == [c.to_json() for c in cold]
+    docs[0] = (docs[0][0] + " Language classes in Brandon too.", "en")
+    edited = E.enrich_texts(docs, cache_dir=tmp_path)
+    assert E.last_run_stats == {"enriched": 1, "cached": 2}
+    assert tags(edited[0])[("service", "language-training")].count == 3
+    assert edited[1].to_json() == cold[1].to_json()
+
+
+def test_vocabulary_edit_and_threshold_setting(tmp_path):
+    src = (Path(E.__file__).parent / "data" / "vocabulary.yml").read_text(encoding="utf-8")
+    one = tmp_path / "vocabulary.yml"
+    one.write_text(src.replace("  region: 2\n", "  region: 1\n", 1), encoding="utf-8")
+    text = "One pilot ran in Ontario."
+    (strict,) = E.enrich_texts([(text, "en")])
+    (loose,) = E.enrich_texts([(text, "en")], vocabulary_path=one)
+    assert ("region", "CA-ON") not in tags(strict) and ("region", "CA-ON") in tags(loose)
+
+
+def test_missing_model_is_a_diagnostic_with_a_hint():
+    with pytest.raises(E.EnrichError) as err:
+        E.enrich_texts([("Some text.", "en")], models={"en": "no_such_model_xyz"})
+    assert "pip install" in err.value.diagnostic.hint
+
+
+def test_cli_json_text_and_errors(tmp_path, capsys):
+    good = tmp_path / "notes.txt"
+    good.write_text("Local Immigration Partnerships (LIPs) coordinate services in Ontario and Toronto.\n",
+                    encoding="utf-8")
+    assert E.enrich_cli(str(good), "en", "json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert ("region", "CA-ON") in {(t["facet"], t["id"]) for t in out["tags"]}
+    assert {"short": "LIP", "long": "Local Immigration Partnership"} in out["acronyms"]
+    assert E.enrich_cli(str(good), "en", "text") == 0
+    assert "tag region:CA-ON" in capsys.readouterr().out
+
+    assert E.enrich_cli(str(tmp_path / "nope.md"), "en", "json") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'nope.md'}:1: error:") and "hint" in err and "Traceback" not in err
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Premi\u00e8re ligne\nFinanc\u00e9 par".encode("latin-1"))
+    assert E.enrich_cli(str(latin), "fr", "json") == 1
+    assert f"{latin}:1: error: not UTF-8" in capsys.readouterr().err
+    assert E.enrich_cli(str(good), "de", "json") == 2
+    assert E.enrich_cli(str(good), "en", "xml") == 2
