@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import settings
 from .records import LANGS
 from .render import Asset, Page
 
@@ -57,6 +58,8 @@ def write_config(root: Path, build_dir: Path) -> Path:
         # paths in the inherited file are read relative to this one: restate them from the project root
         "theme": {"name": "material", "custom_dir": str(root / "overrides")},
         "nav": [{title: path} for title, path in NAV],
+        # interface strings for the templates, from data/strings.yml (merged into the user's extra)
+        "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS}},
         "not_in_nav": "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n",
     }
     path = build_dir / "mkdocs.yml"
