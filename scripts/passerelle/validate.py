@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 import jsonschema
 
-from . import settings
+from . import readability, settings
 from .literature import cited_entry_problems
 from .load import FENCE, diag
 from .records import AUDIENCES, Diagnostic, Document, Project
@@ -199,6 +199,8 @@ def check_sections(doc: Document) -> list[Diagnostic]:
             elif n > spec["words"]:
                 out.append(diag(doc.path, s.line, "audience-over-cap", f"the {s.id} part has {n} words (cap {spec['words']})",
                                 f"cut it to {spec['words']} words", severity="warning"))
+            if n:
+                out += readability_warnings(doc, s, spec)
         else:
             what = f"'{s.id}'" if s.id else f"'{s.heading}'"
             out.append(diag(doc.path, s.line, "section-unknown", f"section {what} is not a core section or an audience part",
@@ -208,6 +210,22 @@ def check_sections(doc: Document) -> list[Diagnostic]:
         if a in AUDIENCES and a not in seen:
             out.append(diag(doc.path, aud_line, "audience-part-missing", f"'{a}' is listed in audiences but has no part",
                             f"add '## {conf['audiences'][a]['heading'][doc.lang]} {{#{a}}}' or remove {a} from audiences"))
+    return out
+
+
+METRIC_NAMES = {"en_grade": ("Flesch-Kincaid grade", "at most"), "fr_kandel_moles": ("Kandel-Moles ease", "at least"),
+                "lix": ("LIX", "at most")}
+
+
+def readability_warnings(doc: Document, part, spec: dict) -> list[Diagnostic]:
+    """Formulas are a first check, not a measure (Canada.ca, ISO 24495-1): they warn, never block."""
+    out = []
+    for miss in readability.check_text(part.body, doc.lang, spec):
+        name, bound = METRIC_NAMES.get(miss.metric, (miss.metric, ""))
+        worst = "; ".join(f"\"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\"" for s in miss.sentences[:2])
+        out.append(diag(doc.path, part.line, "readability",
+                        f"the {part.id} part scores {miss.value:.1f} on {name} (target: {bound} {miss.target:g})",
+                        f"use shorter sentences and everyday words; start with: {worst}", severity="warning"))
     return out
 
 
