@@ -9,8 +9,13 @@ from pathlib import Path
 
 from . import load, render, sitegen, validate
 from .frontmatter import as_date
-from .records import Diagnostic, Project
+from .enrich import Enrichment
+from .records import Diagnostic, Document, Project
+from .vocabulary import load_vocabulary
 from .report import errors
+
+
+CACHE_DIR = Path(".cache") / "passerelle"
 
 
 @dataclass
@@ -38,12 +43,29 @@ def page_url(path: str) -> str:
     return ("" if lang == "en" else f"{lang}/") + rest
 
 
-def tags_from_front_matter(project: Project) -> dict:
-    """Topics and regions given by hand; enrichment adds to these when it runs."""
+def enrich_documents(root: Path, docs: list[Document]) -> dict[str, Enrichment]:
+    """One spaCy pass over every document (cached by content, model and vocabulary version)."""
+    from .enrich import enrich_texts
+
+    results = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=root / CACHE_DIR / "enrich")
+    return {d.path: e for d, e in zip(docs, results)}
+
+
+def extras(docs: list[Document], enrichments: dict[str, Enrichment]) -> dict[str, render.Extras]:
+    """What the pages show beside the text: tags (hand-given first, then enrichment), acronyms, readability."""
+    vocab = load_vocabulary()
+    labels = {(c.id, lang): c.labels.get(lang, c.id) for c in vocab.concepts for lang in c.labels}
     out = {}
-    for doc in project.documents:
-        out[doc.path] = {"topics": [(t, t, "topic") for t in doc.meta.get("topics") or [] if isinstance(t, str)],
-                         "regions": [(r, r, "region") for r in doc.meta.get("regions") or [] if isinstance(r, str)]}
+    for doc in docs:
+        e = enrichments.get(doc.path)
+        topics = {t: labels.get((t, doc.lang), t) for t in doc.meta.get("topics") or [] if isinstance(t, str)}
+        regions = {r: labels.get((r, doc.lang), r) for r in doc.meta.get("regions") or [] if isinstance(r, str)}
+        for tag in e.tags if e else []:
+            (regions if tag.facet == "region" else topics).setdefault(tag.id, tag.label)
+        out[doc.path] = render.Extras(topics=sorted(topics.items(), key=lambda kv: kv[1].lower()),
+                                      regions=sorted(regions.items(), key=lambda kv: kv[1].lower()),
+                                      acronyms=sorted({(a.short, a.long) for a in (e.acronyms if e else [])}),
+                                      readability=e.readability if e else {})
     return out
 
 
@@ -84,7 +106,7 @@ def build(root: Path) -> BuildResult:
     kept = [d for d in checked.project.documents if d.path not in bad]
     project = Project(root=checked.project.root, documents=kept, literature=checked.project.literature,
                       files=checked.project.files, diagnostics=checked.project.diagnostics)
-    pages, assets = render.render_site(project, tags_from_front_matter(project))
+    pages, assets = render.render_site(project, extras(kept, enrich_documents(root, kept)))
     build_dir = root / "docs_build"
     media = {f.split("/", 1)[1]: root / f for f in load.media_files(project)}
     sitegen.write_docs(build_dir, pages, assets, media)

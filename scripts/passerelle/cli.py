@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -88,6 +89,22 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _enrich(args) -> int:
+    from .enrich import enrich_cli
+
+    return enrich_cli(args.path, args.lang, args.format)
+
+
+def cmd_report(args) -> int:
+    from .authoring import author_report
+    from .build import check
+
+    root = project_root(args.root)
+    checked = check(root)
+    print(author_report(root, checked.project, checked.diagnostics))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="passerelle", description="Plain-language, bilingual research briefs for the settlement sector.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -113,6 +130,16 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--root")
     n.set_defaults(func=cmd_new)
 
+    e = sub.add_parser("enrich", help="tags, places, organisations, acronyms and readability of any text")
+    e.add_argument("path", help="a Markdown or text file, or - for standard input")
+    e.add_argument("--lang", choices=["en", "fr"], required=True)
+    e.add_argument("--format", choices=["json", "text"], default="json")
+    e.set_defaults(func=lambda a: _enrich(a))
+
+    r = sub.add_parser("report", help="Markdown report for authors: suggested tags, readability per audience, translations")
+    r.add_argument("--root")
+    r.set_defaults(func=cmd_report)
+
     from . import forms
 
     f = sub.add_parser("form", help="turn an issue-form submission into a brief")
@@ -127,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SystemExit as exc:
         return int(exc.code or 0)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python quiet at exit
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback reaches the user
+        if os.environ.get("PASSERELLE_DEBUG"):
+            raise
+        print(f"passerelle: internal error: {type(exc).__name__}: {exc}\n"
+              "    hint: this is a bug in Passerelle, not in your content; please report it with the command you ran "
+              "(set PASSERELLE_DEBUG=1 to see the details)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -31,6 +31,16 @@ class Page:
 
 
 @dataclass
+class Extras:
+    """What enrichment and the front matter add to a document's pages."""
+
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (id, label in the page's language)
+    regions: list[tuple[str, str]] = field(default_factory=list)
+    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (short, long)
+    readability: dict = field(default_factory=dict)  # readability.measure() of the whole brief
+
+
+@dataclass
 class Asset:
     path: str
     data: bytes
@@ -107,12 +117,15 @@ def citation(entry: BibEntry) -> str:
 class Renderer:
     """Renders one project; holds only lookups built once from the records."""
 
-    def __init__(self, project: Project, tags: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None):
+    def __init__(self, project: Project, extras: dict[str, Extras] | None = None):
         self.project = project
         self.briefs = brief_groups(project, "brief")
         self.pilots = brief_groups(project, "pilot")
         self.aud = settings.audiences()
-        self.tags = tags or {}  # doc path -> {"topics": [(id, label, facet)], "regions": [...]}
+        self.extras = extras or {}  # doc path -> Extras
+
+    def extra(self, doc: Document) -> Extras:
+        return self.extras.get(doc.path) or Extras()
 
     # ---------- helpers
 
@@ -138,14 +151,52 @@ class Renderer:
         return " ".join(out)
 
     def tag_line(self, doc: Document, depth: int) -> str:
-        info = self.tags.get(doc.path, {})
+        x = self.extra(doc)
         parts = []
-        for facet_key, title in (("topics", "topics"), ("regions", "regions")):
-            items = info.get(facet_key) or []
+        for items, title in ((x.topics, "topics"), (x.regions, "regions")):
             if items:
-                links = ", ".join(f"[{esc(label)}]({'../' * depth}topics/{tid}.md)" for tid, label, _ in items)
+                links = ", ".join(f"[{esc(label)}]({'../' * depth}topics/{tid}.md)" for tid, label in items)
                 parts.append(f"**{esc(self.t(doc.lang, title))}:** {links}")
         return "  \n".join(parts)
+
+    def readability_badge(self, doc: Document, report: dict, target: dict | None = None) -> str:
+        """The main formula of the page's language (never Flesch-Kincaid on French), with its target."""
+        metrics = (report or {}).get("metrics") or {}
+        if doc.lang == "en" and metrics.get("fk_grade") is not None:
+            value, key, ok = metrics["fk_grade"], "readability_grade", None
+            if target:
+                ok = value <= target["en_grade"]
+                key = "readability_grade_target"
+        elif doc.lang == "fr" and metrics.get("kandel_moles") is not None:
+            value, key, ok = metrics["kandel_moles"], "readability_ease", None
+            if target:
+                ok = value >= target["fr_kandel_moles"]
+                key = "readability_ease_target"
+        else:
+            return ""
+        goal = (target or {}).get("en_grade" if doc.lang == "en" else "fr_kandel_moles", "")
+        text = self.t(doc.lang, key).format(value=f"{value:.0f}", target=goal)
+        mark = "" if ok is None else (" ✓" if ok else " △")
+        return (f'<span class="pa-badge pa-readability" title="{attr(self.t(doc.lang, "readability_note"))}">'
+                f'{esc(text)}{mark}</span>')
+
+    def abbreviations(self, doc: Document) -> list[str]:
+        """Hover definitions (Markdown abbr) for the acronyms enrichment found in this brief."""
+        return [f"*[{esc(short)}]: {' '.join(long.split())}" for short, long in self.extra(doc).acronyms
+                if re.fullmatch(r"[\w&.-]{2,12}", short) and not re.search(r"[\[\]<>]", long)]
+
+    def related(self, doc: Document, limit: int = 3) -> list[Document]:
+        """Briefs sharing the most topics and regions with this one (same language)."""
+        mine = {t for t, _ in self.extra(doc).topics + self.extra(doc).regions}
+        scored = []
+        for other in self.in_lang(doc.lang):
+            if other.id == doc.id:
+                continue
+            theirs = {t for t, _ in self.extra(other).topics + self.extra(other).regions}
+            union = mine | theirs
+            if union and mine & theirs:
+                scored.append((-len(mine & theirs) / len(union), other.id, other))
+        return [o for _, _, o in sorted(scored, key=lambda t: (t[0], t[1]))[:limit]]
 
     def sources_block(self, doc: Document, bib_name: str | None) -> str:
         lines = [f"## {esc(self.t(doc.lang, 'sources'))} {{#source}}", ""]
@@ -187,9 +238,15 @@ class Renderer:
         parts = {s.id for s in doc.sections}
         return [a for a in AUDIENCES if a in (doc.meta.get("audiences") or []) and a in parts]
 
-    def head(self, doc: Document, title: str, depth: int) -> list[str]:
+    def head(self, doc: Document, title: str, depth: int, audience: str | None = None) -> list[str]:
+        if audience:
+            from .readability import measure
+
+            badge = self.readability_badge(doc, measure(section(doc, audience), doc.lang), self.aud["audiences"][audience])
+        else:
+            badge = self.readability_badge(doc, self.extra(doc).readability)
         out = [f"# {esc(title)}", "", f'<p class="pa-summary">{esc(doc.meta.get("summary", ""))}</p>', "",
-               self.badges(doc), ""]
+               self.badges(doc) + (" " + badge if badge else ""), ""]
         tags = self.tag_line(doc, depth)
         if tags:
             out += [tags, ""]
@@ -215,13 +272,18 @@ class Renderer:
             if body:
                 lines += [f"## {esc(spec[lang])} {{#{sid}}}", "", body, ""]
         lines.append(self.sources_block(doc, bib_name))
+        related = self.related(doc)
+        if related:
+            lines += ["", f"## {esc(self.t(lang, 'related'))} {{#related}}", ""]
+            lines += [f"- [{esc(r.meta.get('title', r.id))}](../{r.id}/index.md)" for r in related]
+        lines += [""] + self.abbreviations(doc)
         text = front_matter(doc.meta["title"], doc.meta.get("summary", ""), passerelle={"kind": "brief", "id": doc.id}) + "\n".join(lines) + "\n"
         return Page(docs_path(lang, "briefs", doc.id, "index.md"), text, (doc.path,))
 
     def audience_page(self, doc: Document, audience: str, bib_name: str) -> Page:
         lang = doc.lang
         heading = self.aud["audiences"][audience]["heading"][lang]
-        lines = self.head(doc, f"{doc.meta['title']} — {heading}", 3)
+        lines = self.head(doc, f"{doc.meta['title']} — {heading}", 3, audience)
         key = strip_comments(section(doc, "key-messages"))
         if key:
             lines += [f"## {esc(self.aud['core_sections']['key-messages'][lang])} {{#key-messages}}", "", key, ""]
@@ -230,6 +292,7 @@ class Renderer:
         lines += [f"## {esc(self.t(lang, 'other_views'))} {{#roles}}", "",
                   f"- [{esc(self.t(lang, 'full_brief'))}](index.md)"] + self.role_links(doc, audience, "") + [""]
         lines.append(self.sources_block(doc, bib_name))
+        lines += [""] + self.abbreviations(doc)
         text = front_matter(f"{doc.meta['title']} — {heading}", doc.meta.get("summary", ""),
                             passerelle={"kind": "brief-audience", "id": doc.id, "audience": audience}) + "\n".join(lines) + "\n"
         return Page(docs_path(lang, "briefs", doc.id, f"{audience}.md"), text, (doc.path,))
@@ -316,8 +379,8 @@ class Renderer:
         by_topic: dict[str, list[Document]] = defaultdict(list)
         labels: dict[str, str] = {}
         for doc in self.in_lang(lang):
-            info = self.tags.get(doc.path, {})
-            for tid, label, _ in (info.get("topics") or []) + (info.get("regions") or []):
+            x = self.extra(doc)
+            for tid, label in x.topics + x.regions:
                 by_topic[tid].append(doc)
                 labels[tid] = label
         pages = []
@@ -350,6 +413,23 @@ class Renderer:
             lines.append(f"    {esc(self.t(lang, 'cited_by'))}: {refs}")
         files = tuple(sorted({e.path for e in entries}))
         return Page(docs_path(lang, "literature.md"), front_matter(self.t(lang, "literature")) + "\n".join(lines) + "\n", files)
+
+    def glossary_page(self, lang: str) -> Page:
+        """Every acronym the briefs use, with its expansion and the briefs that use it."""
+        uses: dict[tuple[str, str], list[Document]] = defaultdict(list)
+        for doc in self.in_lang(lang):
+            for short, long in self.extra(doc).acronyms:
+                uses[(short, long)].append(doc)
+        lines = [f"# {esc(self.t(lang, 'glossary'))}", "", esc(self.t(lang, "glossary_intro")), ""]
+        if uses:
+            lines += [f"| {esc(self.t(lang, 'acronym'))} | {esc(self.t(lang, 'meaning'))} | {esc(self.t(lang, 'used_in'))} |",
+                      "|---|---|---|"]
+            for (short, long), docs in sorted(uses.items(), key=lambda kv: (kv[0][0].lower(), kv[0][1])):
+                refs = ", ".join(f"[{esc(d.meta.get('title', d.id))}](briefs/{d.id}/index.md)" for d in newest_first(docs)[:5])
+                lines.append(f"| **{esc(short)}** | {esc(long)} | {refs} |")
+        else:
+            lines.append(esc(self.t(lang, "no_briefs_yet")))
+        return Page(docs_path(lang, "glossary.md"), front_matter(self.t(lang, "glossary")) + "\n".join(lines) + "\n")
 
     def about_page(self, lang: str) -> Page:
         lines = [f"# {esc(self.t(lang, 'about'))}", "", esc(self.t(lang, "about_text")), "",
@@ -386,9 +466,10 @@ class Renderer:
             pages += self.audience_pages(lang)
             pages += self.topic_pages(lang)
             pages.append(self.literature_page(lang))
+            pages.append(self.glossary_page(lang))
             pages.append(self.about_page(lang))
         return pages, assets
 
 
-def render_site(project: Project, tags=None) -> tuple[list[Page], list[Asset]]:
-    return Renderer(project, tags).render()
+def render_site(project: Project, extras: dict[str, Extras] | None = None) -> tuple[list[Page], list[Asset]]:
+    return Renderer(project, extras).render()

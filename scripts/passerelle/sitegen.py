@@ -22,7 +22,7 @@ from .render import Asset, Page
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
 NAV = [  # (title, path inside each language folder); briefs stay out of the nav (it grows as N²)
     ("Home", "index.md"), ("Briefs", "briefs/index.md"), ("By audience", "audiences/index.md"),
-    ("Topics", "topics/index.md"), ("Literature", "literature.md"), ("About", "about.md")]
+    ("Topics", "topics/index.md"), ("Glossary", "glossary.md"), ("Literature", "literature.md"), ("About", "about.md")]
 
 
 class BuildError(Exception):

@@ -1,0 +1,55 @@
+"""The report authors read in a pull request's job summary: what enrichment suggests, how each
+audience part reads against its target, and which translations are missing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import readability, settings
+from .build import CACHE_DIR
+from .records import Diagnostic, Document, Project
+from .render import section
+
+
+def _cell(text: str) -> str:
+    """Contributor text inside a Markdown table cell of the job summary: inert and on one line."""
+    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
+
+
+def readability_rows(doc: Document) -> list[str]:
+    rows = []
+    for audience, spec in settings.audiences()["audiences"].items():
+        body = section(doc, audience)
+        if not body.strip():
+            continue
+        report = readability.measure(body, doc.lang)
+        metrics = report.get("metrics") or {}
+        misses = readability.check_targets(report, doc.lang, spec)
+        main = f"grade {metrics.get('fk_grade')}" if doc.lang == "en" else f"Kandel-Moles {metrics.get('kandel_moles')}"
+        verdict = "meets targets" if not misses else "misses " + ", ".join(m.metric for m in misses)
+        rows.append(f"| {audience} | {report.get('words', 0)} / {spec['words']} | {main}, LIX {metrics.get('lix')} | {verdict} |")
+    return rows
+
+
+def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -> str:
+    from .enrich import enrich_texts
+
+    docs = sorted(project.documents, key=lambda d: d.path)
+    enrichments = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=root / CACHE_DIR / "enrich")
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    out = ["## Passerelle report", "", f"{len(docs)} documents, {errors} error(s), {len(diagnostics) - errors} warning(s).", ""]
+    missing = [d for d in diagnostics if d.code == "missing-translation"]
+    if missing:
+        out += ["### Missing translations", ""] + [f"- `{_cell(d.path)}`: {_cell(d.message)}" for d in missing] + [""]
+    for doc, e in zip(docs, enrichments):
+        given = set(doc.meta.get("topics") or []) | set(doc.meta.get("regions") or [])
+        out += [f"### `{_cell(doc.path)}`", ""]
+        suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]
+        out.append("**Suggested tags:** " + (", ".join(suggested) if suggested else "none beyond those given"))
+        if e.key_sentences:
+            out += ["", "**Summary candidates** (sentences carrying the most concepts):", ""]
+            out += [f"> {_cell(s)}" for s in e.key_sentences]
+        rows = readability_rows(doc) if doc.kind == "brief" else []
+        if rows:
+            out += ["", "| audience | words / cap | readability | targets |", "|---|---|---|---|"] + rows
+        out.append("")
+    return "\n".join(out)
