@@ -16,11 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-## Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
+## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+	@test -f tests/node_modules/axe-core/axe.min.js || npm ci --prefix tests --silent --no-audit --no-fund
 
 site: install
 	$(BIN)/passerelle build

@@ -57,6 +57,8 @@ _WORD = re.compile(r"\w+")
 _IDENT = re.compile(r"""[^\s"#%'(),={}0-9][^\s"#%'(),={}]*""")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# Backslash escapes Python-Markdown (the site's Markdown) honours; any other ``\\X`` would show its backslash.
+PY_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")
 _CSL_ENTRY = re.compile(r"^::: \{#ref-(?P<key>\S+) \.csl-entry\}\n(?P<text>.*?)\n:::$", re.M | re.S)
 
 
@@ -317,9 +319,29 @@ def format_citations(entries: Iterable[BibEntry], lang: str) -> dict[str, str]:
     meta = {"references": items, "nocite": "@*", "lang": CSL_LANG.get(lang, lang)}
     source = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
     try:
-        out = pypandoc.convert_text(source, "markdown-raw_html-raw_attribute", format="markdown",
+        out = pypandoc.convert_text(source, "markdown-raw_html-raw_attribute-smart", format="markdown",
                                     extra_args=["--citeproc", "--wrap=none"])
     except RuntimeError as exc:
         raise CitationError(str(exc)) from None
     out = out.replace("\r\n", "\n")
-    return {m.group("key"): " ".join(m.group("text").split()) for m in _CSL_ENTRY.finditer(out)}
+    return {m.group("key"): _for_python_markdown(" ".join(m.group("text").split())) for m in _CSL_ENTRY.finditer(out)}
+
+
+def _for_python_markdown(text: str) -> str:
+    """Pandoc's Markdown escapes (``\\$``, ``\\<``, ``\\@``) rewritten for Python-Markdown.
+
+    A literal ``<`` becomes ``&lt;`` (Python-Markdown has no ``\\<``), braces are escaped so that
+    ``attr_list`` never reads a title as attributes, and pointless backslashes are dropped. A bare
+    ``<`` only ever opens one of pandoc's ``<https://...>`` autolinks.
+    """
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append("&lt;" if nxt == "<" else f"\\{nxt}" if nxt in PY_MARKDOWN_ESCAPES or nxt.isalnum() else nxt)
+            i += 2
+            continue
+        out.append(f"\\{c}" if c in "{}" else c)
+        i += 1
+    return "".join(out)

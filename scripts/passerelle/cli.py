@@ -95,6 +95,19 @@ def _enrich(args) -> int:
     return enrich_cli(args.path, args.lang, args.format)
 
 
+def cmd_bench(args) -> int:
+    """Benchmarks live in the repository's benchmarks/ (they read the seed documents beside it)."""
+    import importlib.util
+
+    script = project_root(args.root) / "benchmarks" / "enrich_bench.py"
+    if not script.exists():
+        return _misuse("no benchmarks/enrich_bench.py here", "run 'passerelle bench' from the Passerelle repository")
+    spec = importlib.util.spec_from_file_location("enrich_bench", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main(["--n", str(args.n)] + (["--json", args.json] if args.json else []))
+
+
 def cmd_report(args) -> int:
     from .authoring import author_report
     from .build import check
@@ -135,6 +148,12 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=["en", "fr"], required=True)
     e.add_argument("--format", choices=["json", "text"], default="json")
     e.set_defaults(func=lambda a: _enrich(a))
+
+    bn = sub.add_parser("bench", help="enrichment benchmark: throughput ratio against raw spaCy, and incremental rebuilds")
+    bn.add_argument("--n", type=int, default=100, help="bilingual briefs to generate (2N documents)")
+    bn.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH")
+    bn.add_argument("--root")
+    bn.set_defaults(func=cmd_bench)
 
     r = sub.add_parser("report", help="Markdown report for authors: suggested tags, readability per audience, translations")
     r.add_argument("--root")

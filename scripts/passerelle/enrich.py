@@ -397,13 +397,15 @@ def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None 
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
     models = {**DEFAULT_MODELS, **(models or {})}
+    for _, lang in items:
+        if lang not in LANGS or lang not in models:
+            raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
+                                         f"use one of {', '.join(sorted(set(LANGS) & set(models)))}"))
     vocab = load_vocabulary(vocabulary_path)
     cache = Path(cache_dir) if cache_dir else None
     results: list[Enrichment | None] = [None] * len(items)
     stats = {"enriched": 0, "cached": 0}
     for lang in LANGS:
-        if lang not in models:
-            continue
         todo: list[tuple[int, str, Path | None]] = []
         for i, (text, item_lang) in enumerate(items):
             if item_lang != lang:
@@ -429,10 +431,6 @@ def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None 
                 _write_cache(path, result)
             results[i] = result
             stats["enriched"] += 1
-    for (text, lang), r in zip(items, results):
-        if r is None:
-            raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
-                                         f"use one of {', '.join(sorted(models))}"))
     last_run_stats.clear()
     last_run_stats.update(stats)
     return results  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Benchmarks run from the repository root (``python benchmarks/<name>.py``) or imported by ``passerelle bench``."""
