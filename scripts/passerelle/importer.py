@@ -42,7 +42,7 @@ SECTION_WORDS = {
     "findings": ("finding", "result", "what we heard", "current state", "résultat", "constat",
                  "ce que nous avons entendu", "état actuel"),
     "about": ("introduction", "summary", "background", "context", "overview", "purpose", "résumé", "sommaire",
-              "contexte", "aperçu", "objectif"),
+              "contexte", "aperçu", "objectif", "appendi", "annex", "reference", "référence", "bibliograph"),
 }
 STOP_WORDS = {
     "en": frozenset("the and of to in is that for are with on as be this by it not or have from was were "
@@ -154,7 +154,7 @@ def chunks(body: str) -> list[Chunk]:
         if m:
             out.append(Chunk(plain(m.group(2)), len(m.group(1))))
         elif not has_headings and not in_fence and _pseudo_heading(lines, i):
-            out.append(Chunk(plain(line), None, [f"### {line.strip()}"]))
+            out.append(Chunk(plain(line), None, [f"# {line.strip()}"]))
         else:
             out[-1].lines.append(line)
     return [c for c in out if c.heading or c.text.strip()]
@@ -263,16 +263,18 @@ def _first_title(body: str) -> str:
 
 
 def _summary_candidate(materials: dict[str, list[str]], key_sentences: list[str]) -> str:
-    candidates = list(key_sentences)
+    """The report's own opening sentence if it reads like one (not a table of contents), else a key sentence."""
+    candidates = []
     for sid in ("about", "findings", "key-messages"):
         for text in materials.get(sid, []):
             for para in text.split("\n\n"):
                 if para.lstrip().startswith(("#", "|", "-", "*", ">")) or len(para.split()) < 12:
                     continue
                 candidates += _SENTENCE.split(plain(para))
-    for c in candidates:
+    for c in candidates + key_sentences:
         c = " ".join(c.split())
-        if 40 <= len(c) <= SUMMARY_MAX and len(c.split()) >= 8:
+        numbers = sum(w.isdigit() for w in c.split())
+        if 40 <= len(c) <= SUMMARY_MAX and len(c.split()) >= 8 and numbers * 10 < len(c.split()):
             return c
     return ""
 
