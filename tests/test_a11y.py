@@ -82,6 +82,7 @@ def test_no_axe_violation_with_the_search_overlay_open(axe_page, lang):
     page.keyboard.type("newcomers" if lang == "en" else "arrivants")
     # results, or the "no matching documents" line: either way the overlay is what axe checks
     page.locator(".md-search-result__meta").wait_for()
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")  # colours settled
     assert page.locator(".md-search__output").is_visible()
     assert violations(page) == []
 
@@ -118,6 +119,7 @@ def test_keyboard_reaches_search_language_switch_and_audience_links(axe_page):
     page.goto(base + "/" + BRIEF)
     for _ in range(french + 1):
         page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    assert page.evaluate(FOCUSED)["hreflang"] == "fr"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.url == f"{base}/fr/{BRIEF}" and page.evaluate("document.documentElement.lang") == "fr"

@@ -2,16 +2,17 @@
 from pathlib import Path
 
 import pytest
+
+from conftest import SEED_000, shared_file
 import yaml
 
 from passerelle import readability as r
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 AUDIENCES = yaml.safe_load((Path(r.__file__).parent / "data" / "audiences.yml").read_text(encoding="utf-8"))
 
 
 def seed_paragraphs() -> list[str]:
-    text = (SHARED / "seeds" / "000_37bf8fe306eb0732.txt").read_text(encoding="utf-8")
+    text = shared_file(SEED_000).read_text(encoding="utf-8")
     lines = [line.strip() for line in text.splitlines()]
     return [line for line in lines if len(line.split()) > 40 and line.endswith(".") and line[0].isalpha()]
 

@@ -7,15 +7,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, render, sitegen, validate
+from . import load, render, settings, sitegen, validate
 from .frontmatter import as_date
 from .enrich import Enrichment
-from .records import Diagnostic, Document, Project
+from .records import LANGS, Diagnostic, Document, Project
 from .vocabulary import load_vocabulary
 from .report import errors
 
 
 CACHE_DIR = Path(".cache") / "passerelle"
+HANDOUT_VERSION = "1"  # bump when handouts change for the same text, to refresh the cache
 
 
 @dataclass
@@ -69,6 +70,43 @@ def extras(docs: list[Document], enrichments: dict[str, Enrichment]) -> dict[str
     return out
 
 
+def formatted_references(project: Project) -> dict[str, dict[str, str]]:
+    """One pandoc citeproc call per language for every cited entry (French terms in French)."""
+    from .citations import format_citations
+
+    cited = {e.key: e for d in project.documents for k in d.meta.get("sources") or []
+             if (e := project.literature.get(str(k)))}
+    entries = [cited[k] for k in sorted(cited)]
+    return {lang: format_citations(entries, lang) if entries else {} for lang in LANGS}
+
+
+def handout_files(root: Path, project: Project, references: dict[str, dict[str, str]]) -> dict[tuple[str, str], bytes]:
+    """A DOCX handout per brief and audience, made by pandoc and cached by content (pandoc is slow)."""
+    import hashlib
+
+    from .handouts import audience_handout_docx, handout_markdown
+
+    cache = root / CACHE_DIR / "handouts"
+    conf = settings.audiences()["audiences"]
+    out = {}
+    for doc in project.documents:
+        if doc.kind != "brief":
+            continue
+        refs = [references.get(doc.lang, {}).get(str(k)) for k in doc.meta.get("sources") or []]
+        for audience in conf:
+            if audience not in (doc.meta.get("audiences") or []) or not render.section(doc, audience).strip():
+                continue
+            markdown = handout_markdown(doc, audience, [r for r in refs if r])
+            title = f"{doc.meta.get('title', doc.id)} — {conf[audience]['heading'][doc.lang]}"
+            key = hashlib.sha256("\0".join([HANDOUT_VERSION, markdown, title, doc.lang, str(render.published(doc))]).encode()).hexdigest()
+            path = cache / f"{key}.docx"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(audience_handout_docx(markdown, title, doc.lang, render.published(doc)))
+            out[(doc.path, audience)] = path.read_bytes()
+    return out
+
+
 def source_date(project: Project) -> dt.date:
     dates = [as_date(d.meta.get(k)) for d in project.documents for k in ("published", "updated")]
     return max((d for d in dates if d), default=dt.date(2019, 1, 1))
@@ -106,7 +144,9 @@ def build(root: Path) -> BuildResult:
     kept = [d for d in checked.project.documents if d.path not in bad]
     project = Project(root=checked.project.root, documents=kept, literature=checked.project.literature,
                       files=checked.project.files, diagnostics=checked.project.diagnostics)
-    pages, assets = render.render_site(project, extras(kept, enrich_documents(root, kept)))
+    references = formatted_references(project)
+    pages, assets = render.render_site(project, extras(kept, enrich_documents(root, kept)), references,
+                                       handout_files(root, project, references))
     build_dir = root / "docs_build"
     media = {f.split("/", 1)[1]: root / f for f in load.media_files(project)}
     sitegen.write_docs(build_dir, pages, assets, media)

@@ -108,6 +108,12 @@ def cmd_bench(args) -> int:
     return module.main(["--n", str(args.n)] + (["--json", args.json] if args.json else []))
 
 
+def cmd_import(args) -> int:
+    from .importer import import_cli
+
+    return import_cli(args)
+
+
 def cmd_report(args) -> int:
     from .authoring import author_report
     from .build import check
@@ -154,6 +160,14 @@ def parser() -> argparse.ArgumentParser:
     bn.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH")
     bn.add_argument("--root")
     bn.set_defaults(func=cmd_bench)
+
+    i = sub.add_parser("import", help="turn a report (.docx, .odt, .html) into a draft brief")
+    i.add_argument("path")
+    i.add_argument("--key", help="BibTeX key of the report in literature/")
+    i.add_argument("--lang", choices=["en", "fr"])
+    i.add_argument("--id")
+    i.add_argument("--root")
+    i.set_defaults(func=cmd_import)
 
     r = sub.add_parser("report", help="Markdown report for authors: suggested tags, readability per audience, translations")
     r.add_argument("--root")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
-from . import settings
+from . import citations, settings
 from .frontmatter import as_date
 from .records import AUDIENCES, LANGS, BibEntry, Document, Project
 
@@ -117,8 +119,12 @@ def citation(entry: BibEntry) -> str:
 class Renderer:
     """Renders one project; holds only lookups built once from the records."""
 
-    def __init__(self, project: Project, extras: dict[str, Extras] | None = None):
+    def __init__(self, project: Project, extras: dict[str, Extras] | None = None,
+                 references: dict[str, dict[str, str]] | None = None, handouts: dict[tuple[str, str], bytes] | None = None):
         self.project = project
+        self.references = references or {}  # lang -> key -> formatted reference (Markdown)
+        self.handouts = handouts or {}  # (doc path, audience) -> DOCX bytes
+        self.strings = citations.string_definitions(Path(project.root))
         self.briefs = brief_groups(project, "brief")
         self.pilots = brief_groups(project, "pilot")
         self.aud = settings.audiences()
@@ -198,23 +204,28 @@ class Renderer:
                 scored.append((-len(mine & theirs) / len(union), other.id, other))
         return [o for _, _, o in sorted(scored, key=lambda t: (t[0], t[1]))[:limit]]
 
-    def sources_block(self, doc: Document, bib_name: str | None) -> str:
-        lines = [f"## {esc(self.t(doc.lang, 'sources'))} {{#source}}", ""]
-        for key in doc.meta.get("sources") or []:
-            entry = self.project.literature.get(str(key))
-            if entry:
-                lines.append(f"- {citation(entry)}")
-        if bib_name:
-            lines += ["", f"[{esc(self.t(doc.lang, 'download_bibtex'))}]({bib_name})"]
+    def cited(self, doc: Document) -> list[BibEntry]:
+        entries = [self.project.literature.get(str(k)) for k in doc.meta.get("sources") or []]
+        return [e for e in entries if e]
+
+    def sources_block(self, doc: Document, audience: str | None = None) -> str:
+        """'Cite this': the formatted reference (pandoc citeproc) and the source in three formats."""
+        lang, refs = doc.lang, self.references.get(doc.lang, {})
+        lines = [f"## {esc(self.t(lang, 'cite_this'))} {{#source}}", ""]
+        lines += [f"- {refs.get(e.key) or citation(e)}" for e in self.cited(doc)]
+        downloads = [f"[BibTeX]({doc.id}.bib)", f"[RIS]({doc.id}.ris)", f"[CSL-JSON]({doc.id}.json)"]
+        lines += ["", f"{esc(self.t(lang, 'download_citation'))}: " + " · ".join(downloads)]
+        if audience and (doc.path, audience) in self.handouts:
+            lines += ["", f"[{esc(self.t(lang, 'download_handout'))}]({doc.id}-{audience}.docx)"]
         return "\n".join(lines)
 
-    def bibtex(self, doc: Document) -> bytes:
-        raws = []
-        for key in doc.meta.get("sources") or []:
-            entry = self.project.literature.get(str(key))
-            if entry:
-                raws.append(entry.raw.strip())
-        return ("\n\n".join(raws) + "\n").encode("utf-8")
+    def citation_assets(self, doc: Document) -> list[Asset]:
+        entries = self.cited(doc)
+        base = ("briefs", doc.id)
+        csl = json.dumps([citations.to_csl_json(e) for e in entries], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return [Asset(docs_path(doc.lang, *base, f"{doc.id}.bib"), citations.to_bibtex(entries, self.strings).encode("utf-8"), (doc.path,)),
+                Asset(docs_path(doc.lang, *base, f"{doc.id}.ris"), "".join(citations.to_ris(e) for e in entries).encode("utf-8"), (doc.path,)),
+                Asset(docs_path(doc.lang, *base, f"{doc.id}.json"), csl.encode("utf-8"), (doc.path,))]
 
     # ---------- brief pages
 
@@ -226,12 +237,12 @@ class Renderer:
                 other = next(iter(langs.values()))
                 pages.append(self.notice_page(bid, lang, other))
                 continue
-            base = ("briefs", bid)
-            bib_name = f"{bid}.bib"
-            assets.append(Asset(docs_path(lang, *base, bib_name), self.bibtex(doc), (doc.path,)))
-            pages.append(self.full_page(doc, bib_name))
+            assets += self.citation_assets(doc)
+            pages.append(self.full_page(doc))
             for a in self.listed_audiences(doc):
-                pages.append(self.audience_page(doc, a, bib_name))
+                pages.append(self.audience_page(doc, a))
+                if (doc.path, a) in self.handouts:
+                    assets.append(Asset(docs_path(lang, "briefs", doc.id, f"{doc.id}-{a}.docx"), self.handouts[(doc.path, a)], (doc.path,)))
         return pages, assets
 
     def listed_audiences(self, doc: Document) -> list[str]:
@@ -263,7 +274,7 @@ class Renderer:
                 out.append(f"- [{label}]({prefix}{a}.md) — {about}")
         return out
 
-    def full_page(self, doc: Document, bib_name: str) -> Page:
+    def full_page(self, doc: Document) -> Page:
         lang = doc.lang
         lines = self.head(doc, doc.meta["title"], 2)
         lines += [f"## {esc(self.t(lang, 'read_for_role'))} {{#roles}}", ""] + self.role_links(doc, None, "") + [""]
@@ -271,7 +282,7 @@ class Renderer:
             body = strip_comments(section(doc, sid))
             if body:
                 lines += [f"## {esc(spec[lang])} {{#{sid}}}", "", body, ""]
-        lines.append(self.sources_block(doc, bib_name))
+        lines.append(self.sources_block(doc))
         related = self.related(doc)
         if related:
             lines += ["", f"## {esc(self.t(lang, 'related'))} {{#related}}", ""]
@@ -280,7 +291,7 @@ class Renderer:
         text = front_matter(doc.meta["title"], doc.meta.get("summary", ""), passerelle={"kind": "brief", "id": doc.id}) + "\n".join(lines) + "\n"
         return Page(docs_path(lang, "briefs", doc.id, "index.md"), text, (doc.path,))
 
-    def audience_page(self, doc: Document, audience: str, bib_name: str) -> Page:
+    def audience_page(self, doc: Document, audience: str) -> Page:
         lang = doc.lang
         heading = self.aud["audiences"][audience]["heading"][lang]
         lines = self.head(doc, f"{doc.meta['title']} — {heading}", 3, audience)
@@ -291,7 +302,7 @@ class Renderer:
                   f"## {esc(heading)} {{#part-{audience}}}", "", strip_comments(section(doc, audience)), "", "</div>", ""]
         lines += [f"## {esc(self.t(lang, 'other_views'))} {{#roles}}", "",
                   f"- [{esc(self.t(lang, 'full_brief'))}](index.md)"] + self.role_links(doc, audience, "") + [""]
-        lines.append(self.sources_block(doc, bib_name))
+        lines.append(self.sources_block(doc, audience))
         lines += [""] + self.abbreviations(doc)
         text = front_matter(f"{doc.meta['title']} — {heading}", doc.meta.get("summary", ""),
                             passerelle={"kind": "brief-audience", "id": doc.id, "audience": audience}) + "\n".join(lines) + "\n"
@@ -471,5 +482,6 @@ class Renderer:
         return pages, assets
 
 
-def render_site(project: Project, extras: dict[str, Extras] | None = None) -> tuple[list[Page], list[Asset]]:
-    return Renderer(project, extras).render()
+def render_site(project: Project, extras: dict[str, Extras] | None = None, references=None,
+                handouts=None) -> tuple[list[Page], list[Asset]]:
+    return Renderer(project, extras, references, handouts).render()
