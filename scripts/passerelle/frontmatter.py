@@ -80,7 +80,12 @@ def split(text: str) -> tuple[str, str, int]:
 def parse(text: str) -> FrontMatter:
     """Parse the front matter of a Markdown file strictly; line numbers refer to the whole file."""
     yaml_text, body, body_line = split(text)
-    loader = StrictLoader(yaml_text)
+    try:
+        loader = StrictLoader(yaml_text)
+    except yaml.reader.ReaderError as exc:  # PyYAML refuses control characters before it parses anything
+        raise FrontMatterError("frontmatter-yaml", yaml_text.count("\n", 0, exc.position) + 2,
+                               f"the front matter holds an invisible control character (U+{exc.character:04X})",
+                               "delete it; it often comes from copying text out of a PDF") from None
     try:
         node = loader.get_single_node()
         if node is None:

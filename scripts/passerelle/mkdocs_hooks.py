@@ -18,9 +18,17 @@ ATTRIBUTES = {"*": COMMON, "a": COMMON | {"href", "hreflang"}, "img": COMMON | {
               "td": COMMON | {"align", "colspan", "rowspan"}, "th": COMMON | {"align", "colspan", "rowspan"}}
 
 
+REMOTE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
+
+
+def _local_images_only(tag: str, attr: str, value: str) -> str | None:
+    """Images load from the site only: a remote src would tell another server who reads what."""
+    return None if tag == "img" and attr == "src" and REMOTE.match(value) else value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel=None, strip_comments=True)
+                     attribute_filter=_local_images_only, link_rel=None, strip_comments=True)
 
 
 def on_page_content(html, page, config, files):  # noqa: ARG001 - MkDocs hook signature

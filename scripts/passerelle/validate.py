@@ -15,13 +15,13 @@ from .load import FENCE, diag
 from .records import AUDIENCES, Diagnostic, Document, Project
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>])")
+RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)")
 ATTR_LIST = re.compile(r"\{:?\s*([^{}]*?)\s*\}")
 SNIPPET = re.compile(r"-{1,2}8<-{1,2}|;?-{2}8<-{2}")
 SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:")
@@ -162,7 +162,7 @@ def check_sections(doc: Document) -> list[Diagnostic]:
     core = conf["core_sections"]
     ids = [s.id for s in doc.sections if s.id]
     out: list[Diagnostic] = []
-    listed = [a for a in doc.meta.get("audiences") or [] if isinstance(a, str)]
+    listed = [a for a in (doc.meta.get("audiences") if isinstance(doc.meta.get("audiences"), list) else []) if isinstance(a, str)]
     aud_line = doc.meta_lines.get("audiences", 1)
     first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
     for sid, spec in core.items():
