@@ -141,3 +141,18 @@ def _attributes_named(html: str, name: str) -> list[str]:
 
     Attrs().feed(html)
     return found
+
+
+def test_images_from_content_media_are_published_beside_the_brief(project: Path):
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201ffa1d4a8e00000000049454e44ae426082")
+    (project / "content/media").mkdir()
+    (project / "content/media/chart.png").write_bytes(png)
+    text = minimal_brief("en").replace("## What did they find? {#findings}\n\n", "## What did they find? {#findings}\n\n![A chart of service use](../media/chart.png)\n\n")
+    (project / "content/briefs/test-brief.en.md").write_text(text, encoding="utf-8")
+    r = command("build", cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    html = (project / "site/briefs/test-brief/index.html").read_text(encoding="utf-8")
+    src = re.search(r'<img alt="A chart of service use" src="([^"]+)"', html).group(1)
+    assert (project / "site/briefs/test-brief" / src).resolve().read_bytes() == png
+    report = json.loads((project / "site/build-report.json").read_text(encoding="utf-8"))
+    assert report["inputs"]["content/media/chart.png"] == {"status": "built", "pages": ["fr/media/chart.png", "media/chart.png"]}

@@ -41,7 +41,7 @@ def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -
     if missing:
         out += ["### Missing translations", ""] + [f"- `{_cell(d.path)}`: {_cell(d.message)}" for d in missing] + [""]
     for doc, e in zip(docs, enrichments):
-        given = set(doc.meta.get("topics") or []) | set(doc.meta.get("regions") or [])
+        given = {t for k in ("topics", "regions") if isinstance(doc.meta.get(k), list) for t in doc.meta[k] if isinstance(t, str)}
         out += [f"### `{_cell(doc.path)}`", ""]
         suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]
         out.append("**Suggested tags:** " + (", ".join(suggested) if suggested else "none beyond those given"))

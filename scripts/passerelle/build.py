@@ -117,6 +117,8 @@ def build_report(checked: Checked, pages: list[render.Page], assets: list[render
     for page in pages:
         for src in page.sources:
             produced.setdefault(src, []).append(page_url(page.path))
+    for f in load.media_files(checked.project):  # copied beside the pages of each language
+        produced.setdefault(f, []).extend(f"{prefix}{f.split('/', 1)[1]}" for prefix in ("", "fr/"))
     for asset in assets:
         for src in asset.sources:
             produced.setdefault(src, []).append(("" if asset.path.startswith("en/") else "fr/") + asset.path.split("/", 1)[1])

@@ -98,7 +98,9 @@ def parse(text: str) -> FrontMatter:
         key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         meta = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed quote or bracket is found at the end of the front matter: point at where it opened
+        gave_up = "end of stream" in (exc.problem or "") and exc.context_mark is not None
+        mark = exc.context_mark if gave_up else (exc.problem_mark or exc.context_mark)
         line = (mark.line + 2) if mark else 1
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         code = "frontmatter-duplicate-key" if "duplicate key" in problem else (

@@ -128,6 +128,11 @@ def load_literature(root: Path) -> Literature:
     for item in parsed.values():
         _check_usual_fields(item, lit.diagnostics)
         lit.entries[item.entry.key] = item.entry
+    named = {d.path for d in lit.diagnostics} | {e.path for e in lit.entries.values()}
+    for rel in lit.files:
+        if rel not in named:  # nothing loaded and nothing said: say it
+            lit.diagnostics.append(Diagnostic(rel, 1, "warning", "bib-empty", "the file holds no BibTeX entry",
+                                              "add the entries exported from Zotero or JabRef, or delete the file"))
     lit.diagnostics.sort(key=lambda d: (d.path, d.line, d.code))
     return lit
 

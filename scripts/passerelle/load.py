@@ -57,7 +57,8 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_DOC_BYTES) -> tuple[str
 def split_sections(body: str, body_line: int) -> list[Section]:
     """Level-2 headings with an optional ``{#id}``; text before the first heading is the 'intro'."""
     sections: list[Section] = []
-    current = Section(id="", heading="", body="", line=body_line)
+    leading_blank = len(body) - len(body.lstrip("\n"))
+    current = Section(id="", heading="", body="", line=body_line + leading_blank)
     lines: list[str] = []
     in_fence = False
     for i, line in enumerate(body.split("\n")):

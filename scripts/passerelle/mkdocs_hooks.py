@@ -5,6 +5,7 @@ content HTML with an allowlist (nh3), keeping the ids and classes that anchors a
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nh3
@@ -69,6 +70,9 @@ def keep_one_404_per_language(config):
     _not_found_pages[lang] = page.read_bytes()
     if lang != "en":
         (site / lang).mkdir(exist_ok=True)
+        for name in ("sitemap.xml", "sitemap.xml.gz"):  # Material's language switch reads ./sitemap.xml
+            if (site / name).exists():
+                shutil.copyfile(site / name, site / lang / name)
         (site / lang / "404.html").write_bytes(_not_found_pages[lang])
         if "en" in _not_found_pages:
             page.write_bytes(_not_found_pages["en"])

@@ -97,6 +97,15 @@ def strip_comments(markdown: str) -> str:
     return re.sub(r"<!--.*?-->\n?", "", markdown, flags=re.S).strip()
 
 
+MEDIA_LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*<?)\.\./media/", re.M)
+
+
+def publishable(markdown: str) -> str:
+    """A section as published: comments removed, and ../media/ links (relative to content/briefs/)
+    made relative to the brief's pages, two folders deeper (briefs/<id>/ and briefs/<id>/<audience>/)."""
+    return MEDIA_LINK.sub(r"\1../../media/", strip_comments(markdown))
+
+
 def citation(entry: BibEntry) -> str:
     """A short author-date reference in Markdown, built only from the entry's own fields."""
     f = entry.fields
@@ -279,7 +288,7 @@ class Renderer:
         lines = self.head(doc, doc.meta["title"], 2)
         lines += [f"## {esc(self.t(lang, 'read_for_role'))} {{#roles}}", ""] + self.role_links(doc, None, "") + [""]
         for sid, spec in self.aud["core_sections"].items():
-            body = strip_comments(section(doc, sid))
+            body = publishable(section(doc, sid))
             if body:
                 lines += [f"## {esc(spec[lang])} {{#{sid}}}", "", body, ""]
         lines.append(self.sources_block(doc))
@@ -295,11 +304,11 @@ class Renderer:
         lang = doc.lang
         heading = self.aud["audiences"][audience]["heading"][lang]
         lines = self.head(doc, f"{doc.meta['title']} — {heading}", 3, audience)
-        key = strip_comments(section(doc, "key-messages"))
+        key = publishable(section(doc, "key-messages"))
         if key:
             lines += [f"## {esc(self.aud['core_sections']['key-messages'][lang])} {{#key-messages}}", "", key, ""]
         lines += [f'<div id="{audience}" class="pa-audience-part" markdown>', "",
-                  f"## {esc(heading)} {{#part-{audience}}}", "", strip_comments(section(doc, audience)), "", "</div>", ""]
+                  f"## {esc(heading)} {{#part-{audience}}}", "", publishable(section(doc, audience)), "", "</div>", ""]
         lines += [f"## {esc(self.t(lang, 'other_views'))} {{#roles}}", "",
                   f"- [{esc(self.t(lang, 'full_brief'))}](index.md)"] + self.role_links(doc, audience, "") + [""]
         lines.append(self.sources_block(doc, audience))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import posixpath
 import re
 from collections import defaultdict
 from typing import Any, Iterable
@@ -11,17 +12,20 @@ import jsonschema
 
 from . import readability, settings
 from .literature import cited_entry_problems
-from .load import FENCE, diag
+from .load import diag, media_files
 from .records import AUDIENCES, Diagnostic, Document, Project
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+INLINE_CODE = re.compile(r"(?<![\\`])(`+)(?!`)(?:(?!\1).)+?(?<!`)\1(?!`)")
+LINK_TARGET = re.compile(r"\]\(([^)]*)")  # to the closing parenthesis, newlines and spaces included
+REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:[ \t]*\n?[ \t]*(\S+)", re.M)  # the target may sit on the next line
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
-IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)")
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*(\])\(")  # group 1: where LINK_TARGET starts for this image
+IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
+LINK_TITLE = re.compile(r"\s+(\"[^\"]*\"|'[^']*'|\([^)]*\))\s*$")
+FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 ATTR_LIST = re.compile(r"\{:?\s*([^{}]*?)\s*\}")
 SNIPPET = re.compile(r"-{1,2}8<-{1,2}|;?-{2}8<-{2}")
 SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:")
@@ -95,22 +99,31 @@ _FIELD_HINTS = {
 }
 
 
-def _strip_code(lines: list[str]) -> list[str]:
-    """Blank out fenced and indented code and inline code spans: they are shown, never run."""
-    out, in_fence = [], False
-    for line in lines:
-        if FENCE.match(line):
-            in_fence = not in_fence
+def _mask_code(text: str) -> str:
+    """The text with code blanked out (same lines, same columns): code is shown, never run.
+
+    Fences close only on the same character and at least the same length (CommonMark), and a
+    backtick fence's info string holds no backtick, so ```a``` is inline code, not a fence.
+    Indented blocks are scanned like text: in a list they are text, and refusing too much is safe."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        m = FENCE_OPEN.match(line)
+        if fence is None and m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = m.group(1)
             out.append("")
-        elif in_fence or line.startswith(("    ", "\t")):
+        elif fence is not None:
+            close = FENCE_OPEN.match(line)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= len(fence) and not close.group(2).strip():
+                fence = None
             out.append("")
         else:
-            out.append(INLINE_CODE.sub(lambda m: " " * len(m.group()), line))
-    return out
+            out.append(INLINE_CODE.sub(lambda c: " " * len(c.group()), line))
+    return "\n".join(out)
 
 
 def _unsafe_target(target: str) -> str | None:
-    """The scheme of a link that could run script or load from elsewhere, after decoding entities."""
+    """The scheme of a link that could run script or load from elsewhere, after decoding entities
+    and removing the whitespace and control characters browsers ignore inside a scheme."""
     decoded = CONTROL.sub("", html.unescape(html.unescape(target)))
     m = SCHEME.match(decoded)
     if m and m.group(1).lower() not in SAFE_SCHEMES:
@@ -118,35 +131,52 @@ def _unsafe_target(target: str) -> str | None:
     return None
 
 
-def scan_markdown(path: str, body: str, body_line: int) -> list[Diagnostic]:
-    """Refuse Markdown that would put live script, remote requests or included files in the site."""
+def _target(raw: str) -> str:
+    """A link destination without its optional title ("…", '…' or (…))."""
+    return LINK_TITLE.sub("", raw.strip().strip("<>")).strip()
+
+
+def scan_markdown(path: str, body: str, body_line: int, media: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Refuse Markdown that would put live script, remote requests or included files in the site,
+    and relative links that would lead nowhere once published."""
     out: list[Diagnostic] = []
-    text = HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
-    for i, line in enumerate(_strip_code(text.split("\n"))):
+    text = _mask_code(HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body))
+    line_at = lambda pos: body_line + text.count("\n", 0, pos)  # noqa: E731
+    for i, line in enumerate(text.split("\n")):
         n = body_line + i
         if SNIPPET.search(line):
             out.append(diag(path, n, "snippet-include", "snippet includes (--8<--) are not allowed",
                             "paste the text itself; includes could publish files such as .git/config"))
         m = RAW_TAG.search(line)
         if m:
-            out.append(diag(path, n, "raw-html", f"raw HTML <{m.group(1)}> is not allowed", 
+            out.append(diag(path, n, "raw-html", f"raw HTML <{m.group(1)}> is not allowed",
                             "use Markdown instead (e.g. **bold**, [link](https://…), '- ' lists); "
                             "write &lt; to show a '<' sign", col=m.start() + 1))
-        for pattern in (LINK_TARGET, REF_DEF, AUTOLINK):
-            for t in pattern.findall(line):
-                scheme = _unsafe_target(t)
-                if scheme:
-                    out.append(diag(path, n, "unsafe-link", f"link with the '{scheme}:' scheme",
-                                    "link only to https://, http://, mailto: or a page of this site"))
-        for src in IMAGE.findall(line):
-            if SCHEME.match(src) or src.startswith("//"):
-                out.append(diag(path, n, "external-media", f"image loaded from another site: {src[:60]}",
-                                "put the image in content/media/ and link it with a relative path; pages make no outside requests"))
         for attrs in ATTR_LIST.findall(line):
             for token in re.findall(r"[^\s=]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?", attrs):
                 if not re.fullmatch(r"[#.][A-Za-z0-9_-]+", token):
                     out.append(diag(path, n, "unsafe-attribute", f"attribute '{token[:40]}' is not allowed",
                                     "only {#id} and {.class} attributes are allowed; remove event handlers and styles"))
+    image_refs = {(label or alt).strip().lower() for alt, label in IMAGE_REF.findall(text)}
+    targets = [(m.start(), _target(m.group(1)), False) for m in LINK_TARGET.finditer(text)]
+    targets += [(m.start(), _target(m.group(2)), m.group(1).strip().lower() in image_refs) for m in REF_DEF.finditer(text)]
+    targets += [(m.start(), m.group(1), False) for m in AUTOLINK.finditer(text)]
+    images = {m.start(1) for m in IMAGE.finditer(text)}
+    for pos, target, is_image in targets:
+        n = line_at(pos)
+        scheme = _unsafe_target(target)
+        if scheme:
+            out.append(diag(path, n, "unsafe-link", f"link with the '{scheme}:' scheme",
+                            "link only to https://, http://, mailto: or a page of this site"))
+        elif (is_image or pos in images) and (SCHEME.match(target) or target.startswith("//")):
+            out.append(diag(path, n, "external-media", f"image loaded from another site: {target[:60]}",
+                            "put the image in content/media/ and link it as ../media/<file>; pages make no outside requests"))
+        elif not SCHEME.match(target) and not target.startswith(("#", "//")) and target:
+            local = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.split("#")[0].split("?")[0]))
+            if not target.startswith("../media/") or local not in media:
+                out.append(diag(path, n, "broken-link", f"relative link '{target[:60]}' leads to no published file",
+                                "link to another site with https://…; to an image or document of this brief as "
+                                "../media/<file> after adding the file to content/media/"))
     return out
 
 
@@ -229,14 +259,14 @@ def readability_warnings(doc: Document, part, spec: dict) -> list[Diagnostic]:
     return out
 
 
-def check_document(doc: Document) -> list[Diagnostic]:
+def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[Diagnostic]:
     out = check_schema(doc)
     name_id = doc.path.rsplit("/", 1)[-1].split(".")[0]
     if isinstance(doc.meta.get("id"), str) and doc.meta["id"] != name_id:
         out.append(diag(doc.path, doc.meta_lines.get("id", 1), "id-mismatch",
                         f"id '{doc.meta['id']}' differs from the file name '{name_id}'",
                         f"rename the file to {doc.meta['id']}.{doc.lang}.md or set id: {name_id}"))
-    out += scan_markdown(doc.path, doc.body, doc.body_line)
+    out += scan_markdown(doc.path, doc.body, doc.body_line, media)
     if doc.kind == "brief":
         out += check_sections(doc)
     return out
@@ -291,8 +321,9 @@ def check_cross(project: Project) -> list[Diagnostic]:
 
 def validate(project: Project) -> list[Diagnostic]:
     out = list(project.diagnostics)
+    media = frozenset(media_files(project))
     for doc in project.documents:
-        out += check_document(doc)
+        out += check_document(doc, media)
     out += check_cross(project)
     return sort_diagnostics(out)
 
