@@ -115,6 +115,20 @@ def cmd_bench(args) -> int:
     return module.main(["--n", str(args.n)] + (["--json", args.json] if args.json else []))
 
 
+def cmd_links(args) -> int:
+    from .linkcheck import check_site
+
+    site = project_root(args.root) / "site"
+    if not (site / "index.html").exists():
+        return _misuse("no built site", "run 'passerelle build' first")
+    result = check_site(site)
+    for p in result.problems:
+        print(f"site/{p.page}: broken link {p.url} ({p.reason})")
+    print(f"{len(result.problems)} broken of {result.internal} internal links ({result.anchors} with anchors) "
+          f"on {result.pages} pages; {result.external} external links not fetched")
+    return 1 if result.problems else 0
+
+
 def cmd_import(args) -> int:
     from .importer import import_cli
 
@@ -167,6 +181,10 @@ def parser() -> argparse.ArgumentParser:
     bn.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH")
     bn.add_argument("--root")
     bn.set_defaults(func=cmd_bench)
+
+    lk = sub.add_parser("links", help="check every internal link and anchor of the built site, offline")
+    lk.add_argument("--root")
+    lk.set_defaults(func=cmd_links)
 
     i = sub.add_parser("import", help="turn a report (.docx, .odt, .html) into a draft brief")
     i.add_argument("path")
