@@ -85,7 +85,7 @@ def test_handouts_are_docx_with_the_audience_part(bundled_site: Path):
     bid, audiences = next(iter(briefs().items()))
     for prefix, lang in (("", "en"), ("fr/", "fr")):
         for a in audiences:
-            path = site / f"{prefix}briefs/{bid}/{bid}-{a}.docx"
+            path = site / f"{prefix}briefs/{bid}/{a}/{bid}-{a}.docx"
             with zipfile.ZipFile(path) as z:
                 xml = z.read("word/document.xml").decode("utf-8")
             assert AUDIENCES[a]["heading"][lang].replace("'", "’")[:12] in xml.replace("&apos;", "'").replace("'", "’")

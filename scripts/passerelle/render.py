@@ -222,15 +222,18 @@ class Renderer:
         lang, refs = doc.lang, self.references.get(doc.lang, {})
         lines = [f"## {esc(self.t(lang, 'cite_this'))} {{#source}}", ""]
         lines += [f"- {refs.get(e.key) or citation(e)}" for e in self.cited(doc)]
-        downloads = [f"[BibTeX]({doc.id}.bib)", f"[RIS]({doc.id}.ris)", f"[CSL-JSON]({doc.id}.json)"]
+        # downloads sit beside each page (links are relative to the .md file, which for an audience
+        # view lies one folder above its address), so every page links them the same way
+        here = f"{audience}/" if audience else ""
+        downloads = [f"[BibTeX]({here}{doc.id}.bib)", f"[RIS]({here}{doc.id}.ris)", f"[CSL-JSON]({here}{doc.id}.json)"]
         lines += ["", f"{esc(self.t(lang, 'download_citation'))}: " + " · ".join(downloads)]
         if audience and (doc.path, audience) in self.handouts:
-            lines += ["", f"[{esc(self.t(lang, 'download_handout'))}]({doc.id}-{audience}.docx)"]
+            lines += ["", f"[{esc(self.t(lang, 'download_handout'))}]({here}{doc.id}-{audience}.docx)"]
         return "\n".join(lines)
 
-    def citation_assets(self, doc: Document) -> list[Asset]:
+    def citation_assets(self, doc: Document, *folder: str) -> list[Asset]:
         entries = self.cited(doc)
-        base = ("briefs", doc.id)
+        base = ("briefs", doc.id, *folder)
         csl = json.dumps([citations.to_csl_json(e) for e in entries], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return [Asset(docs_path(doc.lang, *base, f"{doc.id}.bib"), citations.to_bibtex(entries, self.strings).encode("utf-8"), (doc.path,)),
                 Asset(docs_path(doc.lang, *base, f"{doc.id}.ris"), "".join(citations.to_ris(e) for e in entries).encode("utf-8"), (doc.path,)),
@@ -250,8 +253,9 @@ class Renderer:
             pages.append(self.full_page(doc))
             for a in self.listed_audiences(doc):
                 pages.append(self.audience_page(doc, a))
+                assets += self.citation_assets(doc, a)
                 if (doc.path, a) in self.handouts:
-                    assets.append(Asset(docs_path(lang, "briefs", doc.id, f"{doc.id}-{a}.docx"), self.handouts[(doc.path, a)], (doc.path,)))
+                    assets.append(Asset(docs_path(lang, "briefs", doc.id, a, f"{doc.id}-{a}.docx"), self.handouts[(doc.path, a)], (doc.path,)))
         return pages, assets
 
     def listed_audiences(self, doc: Document) -> list[str]:
