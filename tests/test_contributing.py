@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import copy_project
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,12 +156,7 @@ def written(tmp_path_factory) -> Path:
     if not PASSERELLE.exists():
         pytest.skip("the passerelle command is not installed yet")
     root = tmp_path_factory.mktemp("contrib")
-    for part in ("mkdocs.yml", "overrides", "content", "literature"):
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, root / part)
-        elif src.exists():
-            shutil.copy2(src, root / part)
+    copy_project(ROOT, root)
     for lang in ("en", "fr"):
         r = cli("new", "brief", "--id", "test-brief", "--lang", lang, cwd=root)
         assert r.returncode == 0, r.stdout + r.stderr

@@ -17,6 +17,8 @@ from pathlib import Path
 import bibtexparser
 import markdown
 import pytest
+
+from conftest import copy_project
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -262,12 +264,7 @@ def test_any_answer_is_refused_or_inert(title, about, frontline):
 def test_passerelle_check_accepts_or_names_the_submitted_brief(tmp_path, fixture, name):
     if not PASSERELLE.exists():
         pytest.skip("the passerelle command is not installed yet")
-    for part in ("mkdocs.yml", "content", "literature", "overrides"):
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, tmp_path / part)
-        elif src.exists():
-            shutil.copy2(src, tmp_path / part)
+    copy_project(ROOT, tmp_path)
     assert run_form(FIXTURES / fixture, tmp_path).returncode == 0
     r = subprocess.run([str(PASSERELLE), "check", "--format", "text"], cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode in (0, 1), r.stderr
@@ -280,12 +277,7 @@ def test_hostile_pair_builds_into_pages_with_nothing_live(tmp_path):
     """Both hostile fixtures share an id: built together, no user text becomes script or a live link."""
     if not PASSERELLE.exists():
         pytest.skip("the passerelle command is not installed yet")
-    for part in ("mkdocs.yml", "content", "literature", "overrides"):
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, tmp_path / part)
-        elif src.exists():
-            shutil.copy2(src, tmp_path / part)
+    copy_project(ROOT, tmp_path)
     for fixture in ("hostile-en.json", "hostile-fr.json"):
         assert run_form(FIXTURES / fixture, tmp_path).returncode == 0
     r = subprocess.run([str(PASSERELLE), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
