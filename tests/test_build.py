@@ -156,3 +156,22 @@ def test_images_from_content_media_are_published_beside_the_brief(project: Path)
     assert (project / "site/briefs/test-brief" / src).resolve().read_bytes() == png
     report = json.loads((project / "site/build-report.json").read_text(encoding="utf-8"))
     assert report["inputs"]["content/media/chart.png"] == {"status": "built", "pages": ["fr/media/chart.png", "media/chart.png"]}
+
+
+def test_feedback_links_open_prefilled_forms_when_the_repository_is_known(project: Path):
+    import os
+    import subprocess
+
+    from conftest import BIN
+
+    env = {**os.environ, "REPO_URL": "https://github.com/example-org/hub"}
+    r = subprocess.run([str(BIN / "passerelle"), "build"], cwd=project, capture_output=True, text=True, env=env, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    en = (project / "site/briefs/test-brief/managers/index.html").read_text(encoding="utf-8")
+    fr = (project / "site/fr/briefs/test-brief/index.html").read_text(encoding="utf-8")
+    base = "https://github.com/example-org/hub/issues/new?template="
+    assert f'href="{base}correction.yml&amp;page=test-brief">Suggest a change</a>' in en
+    assert f'href="{base}feedback.yml&amp;page=test-brief">' in en
+    assert f'href="{base}correction.yml&amp;page=test-brief">Signaler une erreur</a>' in fr
+    listing = (project / "site/briefs/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="y2026">2026' in listing  # the full list is grouped by year

@@ -344,16 +344,20 @@ class Renderer:
         return out
 
     def paginated(self, lang: str, folder: tuple[str, ...], title: str, intro: str, docs: list[Document],
-                  depth: int, item=None) -> list[Page]:
+                  depth: int, item=None, by_year: bool = False) -> list[Page]:
         """Listing pages of at most LISTING_PAGE_SIZE items: pages stay small as the corpus grows."""
         item = item or (lambda d, p: self.list_item(d, p))
         chunks = [docs[i:i + LISTING_PAGE_SIZE] for i in range(0, len(docs), LISTING_PAGE_SIZE)] or [[]]
         pages = []
         for n, chunk in enumerate(chunks, 1):
             name = "index.md" if n == 1 else f"page-{n}.md"
-            prefix = "../" * (depth + (0 if name == "index.md" else 0))
+            prefix = "../" * depth
             lines = [f"# {esc(title)}" + (f" — {self.t(lang, 'page')} {n}" if n > 1 else ""), "", esc(intro), ""]
+            year = None
             for doc in chunk:
+                if by_year and published(doc).year != year:
+                    year = published(doc).year
+                    lines += ["", f"## {year} {{#y{year}}}", ""]
                 lines += item(doc, prefix)
             if not chunk:
                 lines.append(esc(self.t(lang, "no_briefs_yet")))
@@ -397,7 +401,7 @@ class Renderer:
 
     def year_pages(self, lang: str) -> list[Page]:
         return self.paginated(lang, ("briefs",), self.t(lang, "all_briefs"), self.t(lang, "briefs_intro"),
-                              newest_first(self.in_lang(lang)), 1)
+                              newest_first(self.in_lang(lang)), 1, by_year=True)
 
     def topic_pages(self, lang: str) -> list[Page]:
         by_topic: dict[str, list[Document]] = defaultdict(list)
