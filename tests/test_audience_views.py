@@ -89,3 +89,18 @@ def test_handouts_are_docx_with_the_audience_part(bundled_site: Path):
             with zipfile.ZipFile(path) as z:
                 xml = z.read("word/document.xml").decode("utf-8")
             assert AUDIENCES[a]["heading"][lang].replace("'", "’")[:12] in xml.replace("&apos;", "'").replace("'", "’")
+
+
+def test_an_audience_view_prints_on_one_or_two_pages(bundled_site: Path):
+    """The print stylesheet drops the site's chrome, so one reader's view fits a handout."""
+    with serve(bundled_site / "site") as base, chromium() as browser:
+        page = browser.new_page()
+        for bid, audiences in briefs().items():
+            for prefix in ("", "/fr"):
+                for a in audiences:
+                    page.goto(f"{base}{prefix}/briefs/{bid}/{a}/")
+                    pdf = page.pdf(format="Letter")
+                    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+                    assert 1 <= pages <= 2, (prefix, bid, a, pages)
+        page.emulate_media(media="print")
+        assert not page.locator(".md-header").is_visible()

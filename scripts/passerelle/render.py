@@ -273,7 +273,7 @@ class Renderer:
                self.badges(doc) + (" " + badge if badge else ""), ""]
         tags = self.tag_line(doc, depth)
         if tags:
-            out += [tags, ""]
+            out += ['<div class="pa-tags" markdown>', "", tags, "", "</div>", ""]
         return out
 
     def role_links(self, doc: Document, current: str | None, prefix: str) -> list[str]:
