@@ -44,9 +44,9 @@ NO_OP_SCRIPT = "data:text/javascript,"
 
 
 def strip_third_party_scripts(site: Path) -> None:
-    """Material's bundle would fetch polyfills and mermaid from a third-party CDN (unpkg) on browsers or pages that
-    need them; ours never should. The site makes no request outside its origin, so those loads become
-    empty scripts (no mermaid here; ResizeObserver exists in every supported browser)."""
+    """Material's bundle would fetch a polyfill and mermaid from a third-party CDN (unpkg) on browsers
+    or pages that need them; ours never should. The site makes no request outside its origin, so those
+    loads become empty scripts (no mermaid here; ResizeObserver exists in every supported browser)."""
     for js in sorted((site / "assets" / "javascripts").glob("*.js")):
         text = js.read_text(encoding="utf-8")
         cleaned = THIRD_PARTY_SCRIPT.sub(NO_OP_SCRIPT, text)
