@@ -12,6 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from hypothesis import settings as hypothesis_settings
+
+# Property tests explore the same examples on every run, so CI never turns red by chance;
+# PASSERELLE_EXPLORE=1 lets hypothesis search fresh examples (do it when changing the validator).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile("explore" if os.environ.get("PASSERELLE_EXPLORE") else "repeatable")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PASSERELLE_SHARED", REPO.parent / "shared"))
 SEED_000 = SHARED / "seeds" / "000_37bf8fe306eb0732.txt"

@@ -34,6 +34,7 @@ ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BLOCK_START_RE = re.compile(r"^( {0,3})([#>=_*+~`-])")  # heading, quote, rule, fence, setext, list
 # thematic breaks, fences, '---' and '+++' front-matter lines, and setext underlines (any '=' or '-' run)
+CONTAINER_RE = re.compile(r"^(?: {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]*)*")
 RULE_RE = re.compile(r"^ {0,3}(?:=+|-+|(?:[-_*+~`]\s*){3,})\s*$")
 # Python-Markdown cannot backslash-escape '=' and '~': a character reference breaks the syntax instead.
 NEUTRAL = {"=": "&#61;", "~": "&#126;"}
@@ -170,9 +171,13 @@ def escape_markdown(text: str) -> str:
     text = text.replace("<", "&lt;").replace("{", "&#123;")
     lines = []
     for line in text.split("\n"):
-        if RULE_RE.match(line) or re.match(r"^ {0,3}(#|```|~~~)", line):
-            line = BLOCK_START_RE.sub(lambda m: m.group(1) + NEUTRAL.get(m.group(2), "\\" + m.group(2)), line, count=1)
-        lines.append(line)
+        # a quote or list marker opens a container whose content may itself start a heading or a rule
+        # ('>#', '- ---'): look past the markers, keep them, and neutralise what follows
+        prefix = CONTAINER_RE.match(line).group()
+        rest = line[len(prefix):]
+        if RULE_RE.match(rest) or re.match(r"^ {0,3}(#|```|~~~)", rest):
+            rest = BLOCK_START_RE.sub(lambda m: m.group(1) + NEUTRAL.get(m.group(2), "\\" + m.group(2)), rest, count=1)
+        lines.append(prefix + rest)
     return "\n".join(lines)
 
 
