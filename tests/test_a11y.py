@@ -123,3 +123,23 @@ def test_keyboard_reaches_search_language_switch_and_audience_links(axe_page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == f"{base}/fr/{BRIEF}" and page.evaluate("document.documentElement.lang") == "fr"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_axe_violation_right_after_jumping_to_an_anchor(axe_page, lang):
+    """Following an in-page link scrolls the page and Material hides its tabs: checked at once, with no
+    time for animations to finish, nothing may be half-transparent (it once was: 7 contrast failures)."""
+    site, base, page = axe_page
+    prefix = "/fr/" if lang == "fr" else "/"
+    fresh = page.context.browser.new_page()  # default viewport, as a first visit
+    try:
+        fresh.goto(base + prefix)
+        anchors = fresh.eval_on_selector_all("article a.headerlink", "els => els.map(e => e.getAttribute('href'))")
+        assert anchors
+        for anchor in anchors:
+            for _ in range(2):  # the fade is a race: give it two chances to show
+                fresh.goto(base + prefix)
+                fresh.goto(base + prefix + anchor)
+                assert violations(fresh) == [], anchor
+    finally:
+        fresh.close()
