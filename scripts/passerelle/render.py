@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import citations, settings
+from . import citations, readability, settings
 from .frontmatter import as_date
 from .records import AUDIENCES, LANGS, BibEntry, Document, Project
 
@@ -264,9 +264,8 @@ class Renderer:
 
     def head(self, doc: Document, title: str, depth: int, audience: str | None = None) -> list[str]:
         if audience:
-            from .readability import measure
-
-            badge = self.readability_badge(doc, measure(section(doc, audience), doc.lang), self.aud["audiences"][audience])
+            badge = self.readability_badge(doc, readability.measure(section(doc, audience), doc.lang),
+                                           self.aud["audiences"][audience])
         else:
             badge = self.readability_badge(doc, self.extra(doc).readability)
         out = [f"# {esc(title)}", "", f'<p class="pa-summary">{esc(doc.meta.get("summary", ""))}</p>', "",

@@ -18,15 +18,19 @@ def errors(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diags if d.severity == "error"]
 
 
+def summary(project: Project, diags: list[Diagnostic]) -> str:
+    n_err = len(errors(diags))
+    c = counts(project)
+    return (f"{n_err} error(s), {len(diags) - n_err} warning(s) — {c['files']} files: {c['briefs']} briefs, "
+            f"{c['pilots']} pilots, {c['entries']} literature entries")
+
+
 def as_text(project: Project, diags: list[Diagnostic]) -> str:
     lines = []
     for d in diags:
         lines.append(f"{d.path}:{d.line}:{d.col}: {d.severity}: {d.message} [{d.code}]")
         lines.append(f"    hint: {d.hint}")
-    n_err, n_warn = len(errors(diags)), len(diags) - len(errors(diags))
-    c = counts(project)
-    lines.append(f"{n_err} error(s), {n_warn} warning(s) — {c['files']} files: {c['briefs']} briefs, "
-                 f"{c['pilots']} pilots, {c['entries']} literature entries")
+    lines.append(summary(project, diags))
     return "\n".join(lines)
 
 
@@ -44,8 +48,7 @@ def as_github(project: Project, diags: list[Diagnostic]) -> str:
     """GitHub workflow commands: each diagnostic becomes an annotation on its file and line."""
     lines = [f"::{'error' if d.severity == 'error' else 'warning'} file={_gh_escape(d.path, True)},line={d.line},"
              f"col={d.col},title={_gh_escape(d.code, True)}::{_gh_escape(d.message + ' — ' + d.hint)}" for d in diags]
-    lines.append(as_text(project, []).splitlines()[-1].replace("0 error(s), 0 warning(s)",
-                                                               f"{len(errors(diags))} error(s), {len(diags) - len(errors(diags))} warning(s)"))
+    lines.append(summary(project, diags))
     return "\n".join(lines)
 
 
