@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import yaml
+
 from . import citations, readability, settings
 from .frontmatter import as_date
 from .records import AUDIENCES, LANGS, BibEntry, Document, Project
@@ -60,8 +62,6 @@ def attr(text: Any) -> str:
 
 def front_matter(title: str, description: str = "", **extra: Any) -> str:
     """Page front matter for MkDocs. Values are HTML-escaped: MkDocs prints them without escaping."""
-    import yaml  # local: only the writer of generated pages needs it
-
     meta = {"title": html.escape(str(title), quote=True)}
     if description:
         meta["description"] = attr(description)
