@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import readability, settings
-from .build import CACHE_DIR
+from .build import enrich_documents
 from .records import Diagnostic, Document, Project
 from .render import section
 
@@ -31,16 +31,15 @@ def readability_rows(doc: Document) -> list[str]:
 
 
 def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -> str:
-    from .enrich import enrich_texts
-
     docs = sorted(project.documents, key=lambda d: d.path)
-    enrichments = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=root / CACHE_DIR / "enrich")
+    enriched = enrich_documents(root, docs)
     errors = sum(1 for d in diagnostics if d.severity == "error")
     out = ["## Passerelle report", "", f"{len(docs)} documents, {errors} error(s), {len(diagnostics) - errors} warning(s).", ""]
     missing = [d for d in diagnostics if d.code == "missing-translation"]
     if missing:
         out += ["### Missing translations", ""] + [f"- `{_cell(d.path)}`: {_cell(d.message)}" for d in missing] + [""]
-    for doc, e in zip(docs, enrichments):
+    for doc in docs:
+        e = enriched[doc.path]
         given = {t for k in ("topics", "regions") if isinstance(doc.meta.get(k), list) for t in doc.meta[k] if isinstance(t, str)}
         out += [f"### `{_cell(doc.path)}`", ""]
         suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]

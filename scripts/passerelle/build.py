@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import load, render, settings, sitegen, validate
-from .frontmatter import as_date
 from .enrich import Enrichment
+from .frontmatter import as_date
 from .records import LANGS, Diagnostic, Document, Project
-from .vocabulary import load_vocabulary
 from .report import errors
-
+from .vocabulary import load_vocabulary
 
 CACHE_DIR = Path(".cache") / "passerelle"
 HANDOUT_VERSION = "1"  # bump when handouts change for the same text, to refresh the cache
