@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps site test check report bench lock serve clean
+.PHONY: install system-deps site test check report bench lock serve clean compare-site
 
 ## Python dependencies from the hash-locked file, then Passerelle itself (editable).
 install: $(STAMP)
@@ -36,6 +36,10 @@ test: install system-deps
 
 bench: install
 	$(BIN)/passerelle bench
+
+## The built site, byte for byte, against a git ref (default HEAD): a refactor must show no difference.
+compare-site: install
+	benchmarks/compare_site.sh $(or $(REF),HEAD)
 
 serve: site
 	$(BIN)/passerelle serve

@@ -7,6 +7,7 @@ import pytest
 from conftest import SEED_000
 
 from passerelle import enrich as E
+from passerelle.commands.enrich import enrich_file
 from passerelle.vocabulary import REQUIRED, VocabularyError, load_vocabulary
 
 SEED = SEED_000.read_text(encoding="utf-8") if SEED_000.exists() else ""
@@ -198,19 +199,19 @@ def test_cli_json_text_and_errors(tmp_path, capsys):
     good = tmp_path / "notes.txt"
     good.write_text("Local Immigration Partnerships (LIPs) coordinate services in Ontario and Toronto.\n",
                     encoding="utf-8")
-    assert E.enrich_cli(str(good), "en", "json") == 0
+    assert enrich_file(str(good), "en", "json") == 0
     out = json.loads(capsys.readouterr().out)
     assert ("region", "CA-ON") in {(t["facet"], t["id"]) for t in out["tags"]}
     assert {"short": "LIP", "long": "Local Immigration Partnership"} in out["acronyms"]
-    assert E.enrich_cli(str(good), "en", "text") == 0
+    assert enrich_file(str(good), "en", "text") == 0
     assert "tag region:CA-ON" in capsys.readouterr().out
 
-    assert E.enrich_cli(str(tmp_path / "nope.md"), "en", "json") == 1
+    assert enrich_file(str(tmp_path / "nope.md"), "en", "json") == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{tmp_path / 'nope.md'}:1: error:") and "hint" in err and "Traceback" not in err
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Premi\u00e8re ligne\nFinanc\u00e9 par".encode("latin-1"))
-    assert E.enrich_cli(str(latin), "fr", "json") == 1
+    assert enrich_file(str(latin), "fr", "json") == 1
     assert f"{latin}:1: error: not UTF-8" in capsys.readouterr().err
-    assert E.enrich_cli(str(good), "de", "json") == 2
-    assert E.enrich_cli(str(good), "en", "xml") == 2
+    assert enrich_file(str(good), "de", "json") == 2
+    assert enrich_file(str(good), "en", "xml") == 2

@@ -41,7 +41,7 @@ def run_form(event: Path, project: Path) -> subprocess.CompletedProcess:
     if not (project / "literature").exists():
         shutil.copytree(ROOT / "literature", project / "literature")
     return subprocess.run(
-        [sys.executable, "-m", "passerelle.forms", str(event), "--out", "content/briefs", "--literature", "literature"],
+        [sys.executable, "-m", "passerelle.cli", "form", str(event), "--out", "content/briefs", "--literature", "literature"],
         cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"},
     )
 

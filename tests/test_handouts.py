@@ -10,7 +10,7 @@ import zipfile
 import zlib
 import pytest
 
-from passerelle import citations, handouts
+from passerelle.exports import citations, handouts
 from passerelle.load import load_project
 
 from conftest import REPO

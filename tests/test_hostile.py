@@ -262,7 +262,7 @@ def danger(html: str) -> list[str]:
 def as_markdown_html(where: str, payload: str) -> str:
     """What MkDocs' Markdown (the extensions in mkdocs.yml, plus fenced_code which MkDocs adds) makes
     of the payload, as if `check` had let it through. Front-matter text arrives escaped by render.esc."""
-    from passerelle.render import esc
+    from passerelle.markup import esc
 
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
     extensions = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
@@ -279,7 +279,7 @@ _IgnoreTags.add_constructor(None, lambda loader, node: None)
 
 @pytest.mark.parametrize("name,where,payload", VECTORS, ids=[v[0] for v in VECTORS])
 def test_sanitiser_strips_every_vector(name, where, payload):
-    from passerelle.mkdocs_hooks import sanitize
+    from passerelle.sitegen.hooks import sanitize
 
     clean = sanitize(as_markdown_html(where, payload))
     assert danger(clean) == [], clean

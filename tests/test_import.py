@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from passerelle import importer, settings
+from passerelle.commands import import_report as import_command
 from passerelle.load import load_document
-from passerelle.render import section, strip_comments
+from passerelle.markup import strip_comments
 from passerelle.validate import scan_markdown
 
 from conftest import check_json
@@ -76,7 +77,7 @@ def _make(tmp_path: Path, text: str, fmt: str, name: str) -> Path:
 
 def _import(root: Path, path: Path, **kw) -> int:
     args = argparse.Namespace(path=str(path), key=kw.get("key"), lang=kw.get("lang"), id=kw.get("id"), root=str(root))
-    return importer.import_cli(args)
+    return import_command.run(args)
 
 
 def _new_briefs(root: Path, before: set[Path]) -> list[Path]:
@@ -118,14 +119,14 @@ def test_docx_report_becomes_a_draft_that_check_names_then_accepts(project, tmp_
 
     doc, problems = load_document(draft, draft.relative_to(project).as_posix(), "brief")
     assert not problems
-    core = list(settings.audiences()["core_sections"])
+    core = list(settings.content_model().core_sections)
     assert [s.id for s in doc.sections] == core + ["frontline", "managers", "funders", "researchers"]
     # The report's text sits in comments under the sections its headings match, never published.
-    assert "36 confidential interviews" in section(doc, "methods")
-    assert "side of the desk" in section(doc, "findings") and "entered more than once" in section(doc, "findings")
-    assert "they do not test solutions" in section(doc, "certainty")
-    assert "snapshot of the current state" in section(doc, "about")
-    assert all(strip_comments(section(doc, s)) in ("", "-") for s in core)
+    assert "36 confidential interviews" in doc.section("methods")
+    assert "side of the desk" in doc.section("findings") and "entered more than once" in doc.section("findings")
+    assert "they do not test solutions" in doc.section("certainty")
+    assert "snapshot of the current state" in doc.section("about")
+    assert all(strip_comments(doc.section(s)) in ("", "-") for s in core)
     # No raw HTML, no comment closed early, no extra section from the code block.
     assert not scan_markdown(doc.path, doc.body, doc.body_line)
     assert "<script" not in body and "&lt;script" in body and "&lt; sign stay text" in body
@@ -142,7 +143,7 @@ def test_docx_report_becomes_a_draft_that_check_names_then_accepts(project, tmp_
     rc, report = check_json(project)
     assert rc == 0, [d for d in report["diagnostics"] if d["severity"] == "error"]
     doc, _ = load_document(draft, draft.relative_to(project).as_posix(), "brief")
-    assert strip_comments(section(doc, "methods")).startswith("Many agencies hold client data")
+    assert strip_comments(doc.section("methods")).startswith("Many agencies hold client data")
 
     # Importing the same report again never overwrites: the id gets a suffix.
     assert _import(project, docx) == 0
@@ -160,8 +161,8 @@ def test_odt_in_french_and_html_inputs(project, tmp_path, capsys):
     assert meta["title"] == "Mobilizing Knowledge in the Immigrant and Refugee-serving Sector"  # the entry's title
     assert "## Ce qu'il faut retenir {#key-messages}" in body and "Donnée avec --key" in draft.read_text(encoding="utf-8")
     doc, _ = load_document(draft, draft.relative_to(project).as_posix(), "brief")
-    assert "entrevues confidentielles" in section(doc, "methods")
-    assert "manquent de personnel" in section(doc, "findings")
+    assert "entrevues confidentielles" in doc.section("methods")
+    assert "manquent de personnel" in doc.section("findings")
 
     html = tmp_path / "page.html"
     html.write_text("<html><head><title>Newcomers and technology</title></head><body><h1>Overview</h1>"

@@ -57,7 +57,7 @@ def test_markdown_syntax_is_stripped_before_measuring():
           "## What you need to know {#key-messages}\n\n<!-- an editor's note\nover two lines -->\n\n"
           "- **Language classes** help [newcomers](https://example.org/a-very-long-url) find work.\n"
           "* _Staff_ use `forms` daily.\n")
-    plain = r.strip_markdown(md)
+    plain = r.to_plain(md).text
     for junk in ("##", "{#", "**", "](", "https", "<!--", "editor", "`", "Front matter", "- ", "* "):
         assert junk not in plain
     assert "Language classes help newcomers find work." in plain

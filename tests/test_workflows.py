@@ -84,7 +84,7 @@ def test_submission_job_runs_only_for_the_maintainers_label():
     job = doc["jobs"]["open-pr"]
     assert "github.event.label.name == 'accepted-submission'" in job["if"]
     runs = [s["run"] for _, s in steps(doc) if "run" in s]
-    assert any('passerelle.forms "$GITHUB_EVENT_PATH"' in r for r in runs)
+    assert any('passerelle form "$GITHUB_EVENT_PATH"' in r for r in runs)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

@@ -7,7 +7,6 @@ from pathlib import Path
 from . import readability, settings
 from .build import enrich_documents
 from .records import Diagnostic, Document, Project
-from .render import section
 
 
 def _cell(text: str) -> str:
@@ -17,16 +16,16 @@ def _cell(text: str) -> str:
 
 def readability_rows(doc: Document) -> list[str]:
     rows = []
-    for audience, spec in settings.audiences()["audiences"].items():
-        body = section(doc, audience)
+    for audience, spec in settings.content_model().audiences.items():
+        body = doc.section(audience)
         if not body.strip():
             continue
         report = readability.measure(body, doc.lang)
         metrics = report.get("metrics") or {}
-        misses = readability.check_targets(report, doc.lang, spec)
+        misses = readability.check_targets(report, doc.lang, spec.targets)
         main = f"grade {metrics.get('fk_grade')}" if doc.lang == "en" else f"Kandel-Moles {metrics.get('kandel_moles')}"
         verdict = "meets targets" if not misses else "misses " + ", ".join(m.metric for m in misses)
-        rows.append(f"| {audience} | {report.get('words', 0)} / {spec['words']} | {main}, LIX {metrics.get('lix')} | {verdict} |")
+        rows.append(f"| {audience} | {report.get('words', 0)} / {spec.words} | {main}, LIX {metrics.get('lix')} | {verdict} |")
     return rows
 
 
@@ -40,7 +39,7 @@ def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -
         out += ["### Missing translations", ""] + [f"- `{_cell(d.path)}`: {_cell(d.message)}" for d in missing] + [""]
     for doc in docs:
         e = enriched[doc.path]
-        given = {t for k in ("topics", "regions") if isinstance(doc.meta.get(k), list) for t in doc.meta[k] if isinstance(t, str)}
+        given = set(doc.topics) | set(doc.regions)
         out += [f"### `{_cell(doc.path)}`", ""]
         suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]
         out.append("**Suggested tags:** " + (", ".join(suggested) if suggested else "none beyond those given"))

@@ -1,34 +1,22 @@
-"""Stage 5: the whole pipeline, load → validate → enrich → render → site generator, plus the
-build report that accounts for every input file."""
+"""The pipeline, as it reads: load → validate → enrich → collect → pages and exports → site generator,
+then the build report that accounts for every input file."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, render, settings, sitegen, validate
-from .enrich import Enrichment
-from .frontmatter import as_date
-from .records import LANGS, Diagnostic, Document, Project
-from .report import errors
-from .vocabulary import load_vocabulary
+from . import exports, load, pages, sitegen, urls, validate
+from .cache import Cache
+from .context import SiteContext, document_extras
+from .exports.citations import cached_citations
+from .records import (LANGS, Asset, BuildReport, BuildResult, Checked, Diagnostic, Document, Enrichment, InputReport,
+                      Page, Project, errors)
 
-CACHE_DIR = Path(".cache") / "passerelle"
-HANDOUT_VERSION = "1"  # bump when handouts change for the same text, to refresh the cache
-
-
-@dataclass
-class Checked:
-    project: Project
-    diagnostics: list[Diagnostic]
-
-
-@dataclass
-class BuildResult:
-    checked: Checked
-    report: dict
-    mkdocs_warnings: list[str]
+SITE_DIR = "site"
+REPORT = "build-report.json"
+FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has one
 
 
 def check(root: Path) -> Checked:
@@ -36,124 +24,77 @@ def check(root: Path) -> Checked:
     return Checked(project, validate.validate(project))
 
 
-def page_url(path: str) -> str:
-    """'fr/briefs/x/index.md' -> 'fr/briefs/x/'; the default language lives at the root."""
-    lang, rest = path.split("/", 1)
-    rest = rest[:-len("index.md")] if rest.endswith("index.md") else rest[:-3] + "/"
-    return ("" if lang == "en" else f"{lang}/") + rest
+def build(root: Path) -> BuildResult:
+    checked = check(root)
+    project = publishable(checked)
+    ctx = collect(root, project)
+    site_pages = pages.render(ctx)
+    assets = exports.render(ctx, root)
+    site = root / SITE_DIR
+    warnings = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project))
+    report = build_report(checked, site_pages, assets)
+    (site / REPORT).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                               encoding="utf-8")
+    return BuildResult(checked, report, warnings)
+
+
+def publishable(checked: Checked) -> Project:
+    """The project without the documents that have errors: valid files are still published."""
+    bad = {d.path for d in errors(checked.diagnostics)}
+    kept = tuple(d for d in checked.project.documents if d.path not in bad)
+    return dataclasses.replace(checked.project, documents=kept)
+
+
+def collect(root: Path, project: Project) -> SiteContext:
+    """Phase one: the expensive, cached work every page generator and export reads."""
+    docs = list(project.documents)
+    return SiteContext(project, document_extras(docs, enrich_documents(root, docs)), formatted_references(root, project))
 
 
 def enrich_documents(root: Path, docs: list[Document]) -> dict[str, Enrichment]:
     """One spaCy pass over every document (cached by content, model and vocabulary version)."""
     from .enrich import enrich_texts
 
-    results = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=root / CACHE_DIR / "enrich")
+    results = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=Cache.for_project(root, "enrich").folder)
     return {d.path: e for d, e in zip(docs, results)}
 
 
-def extras(docs: list[Document], enrichments: dict[str, Enrichment]) -> dict[str, render.Extras]:
-    """What the pages show beside the text: tags (hand-given first, then enrichment), acronyms, readability."""
-    vocab = load_vocabulary()
-    labels = {(c.id, lang): c.labels.get(lang, c.id) for c in vocab.concepts for lang in c.labels}
-    out = {}
-    for doc in docs:
-        e = enrichments.get(doc.path)
-        topics = {t: labels.get((t, doc.lang), t) for t in doc.meta.get("topics") or [] if isinstance(t, str)}
-        regions = {r: labels.get((r, doc.lang), r) for r in doc.meta.get("regions") or [] if isinstance(r, str)}
-        for tag in e.tags if e else []:
-            (regions if tag.facet == "region" else topics).setdefault(tag.id, tag.label)
-        out[doc.path] = render.Extras(topics=sorted(topics.items(), key=lambda kv: kv[1].lower()),
-                                      regions=sorted(regions.items(), key=lambda kv: kv[1].lower()),
-                                      acronyms=sorted({(a.short, a.long) for a in (e.acronyms if e else [])}),
-                                      readability=e.readability if e else {})
-    return out
-
-
-def formatted_references(project: Project) -> dict[str, dict[str, str]]:
-    """One pandoc citeproc call per language for every cited entry (French terms in French)."""
-    from .citations import format_citations
-
-    cited = {e.key: e for d in project.documents for k in d.meta.get("sources") or []
-             if (e := project.literature.get(str(k)))}
+def formatted_references(root: Path, project: Project) -> dict[str, dict[str, str]]:
+    """One pandoc citeproc call per language for every cited entry (French terms in French), cached."""
+    cited = {e.key: e for d in project.documents for e in project.literature.cited_by(d)}
     entries = [cited[k] for k in sorted(cited)]
-    return {lang: format_citations(entries, lang) if entries else {} for lang in LANGS}
+    store = Cache.for_project(root, "references", ".json")
+    return {lang: cached_citations(entries, lang, store) for lang in LANGS}
 
 
-def handout_files(root: Path, project: Project, references: dict[str, dict[str, str]]) -> dict[tuple[str, str], bytes]:
-    """A DOCX handout per brief and audience, made by pandoc and cached by content (pandoc is slow)."""
-    import hashlib
-
-    from .handouts import audience_handout_docx, handout_markdown
-
-    cache = root / CACHE_DIR / "handouts"
-    conf = settings.audiences()["audiences"]
-    out = {}
-    for doc in project.documents:
-        if doc.kind != "brief":
-            continue
-        refs = [references.get(doc.lang, {}).get(str(k)) for k in doc.meta.get("sources") or []]
-        for audience in conf:
-            if audience not in (doc.meta.get("audiences") or []) or not render.section(doc, audience).strip():
-                continue
-            markdown = handout_markdown(doc, audience, [r for r in refs if r])
-            title = f"{doc.meta.get('title', doc.id)} — {conf[audience]['heading'][doc.lang]}"
-            key = hashlib.sha256("\0".join([HANDOUT_VERSION, markdown, title, doc.lang, str(render.published(doc))]).encode()).hexdigest()
-            path = cache / f"{key}.docx"
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(audience_handout_docx(markdown, title, doc.lang, render.published(doc)))
-            out[(doc.path, audience)] = path.read_bytes()
-    return out
+def media(project: Project) -> dict[str, Path]:
+    """Each media file, published in every language's media folder."""
+    return {urls.media(lang, f.split("/", 2)[2]): Path(project.root) / f for f in project.media for lang in LANGS}
 
 
 def source_date(project: Project) -> dt.date:
-    dates = [as_date(d.meta.get(k)) for d in project.documents for k in ("published", "updated")]
-    return max((d for d in dates if d), default=dt.date(2019, 1, 1))
+    dates = [d for doc in project.documents for d in (doc.published, doc.updated)]
+    return max((d for d in dates if d), default=FIRST_DATE)
 
 
-def build_report(checked: Checked, pages: list[render.Page], assets: list[render.Asset]) -> dict:
+def build_report(checked: Checked, site_pages: list[Page], assets: list[Asset]) -> BuildReport:
+    """Every input file with the addresses it produced, or the diagnostics that kept it out."""
     produced: dict[str, list[str]] = {f: [] for f in checked.project.files}
-    for page in pages:
-        for src in page.sources:
-            produced.setdefault(src, []).append(page_url(page.path))
-    for f in load.media_files(checked.project):  # copied beside the pages of each language
-        produced.setdefault(f, []).extend(f"{prefix}{f.split('/', 1)[1]}" for prefix in ("", "fr/"))
-    for asset in assets:
-        for src in asset.sources:
-            produced.setdefault(src, []).append(("" if asset.path.startswith("en/") else "fr/") + asset.path.split("/", 1)[1])
+    for item in [*site_pages, *assets]:
+        for src in item.sources:
+            produced.setdefault(src, []).append(urls.published(item.path))
+    for f in checked.project.media:
+        produced.setdefault(f, []).extend(urls.published(urls.media(lang, f.split("/", 2)[2])) for lang in LANGS)
     by_file: dict[str, list[Diagnostic]] = {}
     for d in checked.diagnostics:
         by_file.setdefault(d.path, []).append(d)
+    entries: dict[str, list[str]] = {}
+    for e in checked.project.literature.entries.values():
+        entries.setdefault(e.path, []).append(e.key)
     inputs = {}
     for f in sorted(set(produced) | set(by_file)):
-        errs = errors(by_file.get(f, []))
-        entry = {"status": "rejected" if errs and not produced.get(f) else "built",
-                 "pages": sorted(set(produced.get(f, [])))}
-        if by_file.get(f):
-            entry["diagnostics"] = [d.to_json() for d in by_file[f]]
-        if f.startswith("literature/"):
-            entry["entries"] = sorted(e.key for e in checked.project.literature.entries.values() if e.path == f)
-        inputs[f] = entry
-    return {"inputs": inputs,
-            "counts": {"inputs": len(inputs), "pages": len(pages), "rejected": sum(1 for v in inputs.values() if v["status"] == "rejected"),
-                       "errors": len(errors(checked.diagnostics)), "warnings": len(checked.diagnostics) - len(errors(checked.diagnostics))}}
-
-
-def build(root: Path) -> BuildResult:
-    checked = check(root)
-    bad = {d.path for d in errors(checked.diagnostics)}
-    kept = [d for d in checked.project.documents if d.path not in bad]
-    project = Project(root=checked.project.root, documents=kept, literature=checked.project.literature,
-                      files=checked.project.files, diagnostics=checked.project.diagnostics)
-    references = formatted_references(project)
-    pages, assets = render.render_site(project, extras(kept, enrich_documents(root, kept)), references,
-                                       handout_files(root, project, references))
-    build_dir = root / "docs_build"
-    media = {f.split("/", 1)[1]: root / f for f in load.media_files(project)}
-    sitegen.write_docs(build_dir, pages, assets, media)
-    config = sitegen.write_config(root, build_dir)
-    warnings = sitegen.build_site(config, source_date(project))
-    report = build_report(checked, pages, assets)
-    (root / "site" / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                                     encoding="utf-8")
-    return BuildResult(checked, report, warnings)
+        status = "rejected" if errors(by_file.get(f, [])) and not produced.get(f) else "built"
+        inputs[f] = InputReport(status, tuple(sorted(set(produced.get(f, [])))), tuple(by_file.get(f, [])),
+                                tuple(sorted(entries.get(f, []))) if f.startswith("literature/") else None)
+    n_errors = len(errors(checked.diagnostics))
+    return BuildReport(inputs, len(site_pages), n_errors, len(checked.diagnostics) - n_errors)

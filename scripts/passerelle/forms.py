@@ -6,16 +6,14 @@ untrusted text: it reaches the front matter only through ``yaml.safe_dump`` and 
 only after HTML and Markdown block syntax are escaped, so it stays data and can never become code,
 markup, a new front matter or a new section.
 
-Usage: ``python -m passerelle.forms EVENT_JSON_PATH --out content/briefs [--literature literature]``
+Usage: ``passerelle form EVENT_JSON_PATH --out content/briefs [--literature literature]``
 (EVENT_JSON_PATH is the webhook event, ``$GITHUB_EVENT_PATH``, or a file holding the issue body).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,12 +79,12 @@ def field_id(section: str) -> str:
 
 def field_labels() -> dict[str, str]:
     """Form field id -> label, the headings GitHub writes in the issue body."""
-    s = settings.audiences()  # editors change audiences.yml; the form reader follows
+    model = settings.content_model()  # editors change audiences.yml; the form reader follows
     labels = dict(META_LABELS)
-    for sid, names in s["core_sections"].items():
-        labels[field_id(sid)] = f"{names['en']} / {names['fr']}"
-    for aid, aud in s["audiences"].items():
-        labels[field_id(aid)] = f"{aud['heading']['en']} / {aud['heading']['fr']}"
+    for sid, core in model.core_sections.items():
+        labels[field_id(sid)] = f"{core.heading.en} / {core.heading.fr}"
+    for aid, aud in model.audiences.items():
+        labels[field_id(aid)] = f"{aud.heading.en} / {aud.heading.fr}"
     return labels
 
 
@@ -245,17 +243,11 @@ def schema_problems(meta: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return sorted(problems)
 
 
-def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
-    """Answers -> brief file text, or Refusal listing every answer to fix."""
-    s = settings.audiences()  # editors change audiences.yml; the form reader follows
-    problems: list[str] = []
-    labels = field_labels()
-
+def _identity(answers: dict[str, str], labels: dict[str, str], problems: list[str]) -> tuple[str, str, str, str]:
+    """Language, id, title and summary, each problem added to ``problems``."""
     langs = [k for k in option_keys(answers.get("language", "")) if k in ("en", "fr")]
     if len(langs) != 1:
         problems.append("Language: choose English (en) or Français (fr).")
-    lang = langs[0] if len(langs) == 1 else "en"
-
     brief_id = clean(answers.get("id", ""))
     if not ID_RE.fullmatch(brief_id) or len(brief_id) > MAX_ID:
         problems.append(f"Brief id: '{one_line(brief_id)[:MAX_ID]}' is not valid; use lowercase letters, digits and "
@@ -264,41 +256,58 @@ def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
     for name, value in (("title", title), ("summary", summary)):
         if not value:
             problems.append(f"{labels[name]}: this answer is required.")
+    return (langs[0] if len(langs) == 1 else "en"), brief_id, title, summary
 
-    sources, bibtex, source_problems = parse_sources(answers.get("sources", ""))
-    problems += source_problems
 
-    audiences = [a for a in s["audiences"] if a in ticked(answers.get("audiences", ""))]
-    unknown = [a for a in ticked(answers.get("audiences", "")) if a not in s["audiences"]]
+def _audiences_and_evidence(answers: dict[str, str], model: settings.ContentModel,
+                            problems: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The ticked audiences (in the model's order), the evidence strength and types."""
+    audiences = [a for a in model.audiences if a in ticked(answers.get("audiences", ""))]
+    unknown = [a for a in ticked(answers.get("audiences", "")) if a not in model.audiences]
     if unknown:
-        problems.append(f"Audiences: unknown audience {', '.join(unknown)}; use {', '.join(s['audiences'])}.")
+        problems.append(f"Audiences: unknown audience {', '.join(unknown)}; use {', '.join(model.audiences)}.")
     if len(audiences) < 3:
         problems.append("Audiences: tick at least three audiences, and write the part for each one.")
-
-    strengths = [k for k in option_keys(answers.get("evidence_strength", "")) if k in s["evidence_strength"]]
+    strengths = [k for k in option_keys(answers.get("evidence_strength", "")) if k in model.evidence_strength]
     if len(strengths) != 1:
-        problems.append(f"Evidence strength: choose one of {', '.join(s['evidence_strength'])}.")
-    types = list(dict.fromkeys(k for k in option_keys(answers.get("evidence_type", "")) if k in s["evidence_types"]))
+        problems.append(f"Evidence strength: choose one of {', '.join(model.evidence_strength)}.")
+    types = list(dict.fromkeys(k for k in option_keys(answers.get("evidence_type", "")) if k in model.evidence_types))
     if not types:
-        problems.append(f"Evidence type: choose at least one of {', '.join(s['evidence_types'])}.")
+        problems.append(f"Evidence type: choose at least one of {', '.join(model.evidence_types)}.")
+    return audiences, strengths, types
 
-    wanted = [*s["core_sections"], *audiences]
+
+def _sections(answers: dict[str, str], wanted: list[str], lang: str, model: settings.ContentModel,
+              labels: dict[str, str], problems: list[str]) -> list[str]:
+    """Each wanted section as Markdown under its scaffold heading, the answer escaped."""
     headings = scaffold_headings(lang)
     body = []
     for sid in wanted:
         text = answers.get(field_id(sid), "")
         label = labels[field_id(sid)]
         if not clean(text):
-            why = "you ticked this audience" if sid in s["audiences"] else "every brief has this section"
+            why = "you ticked this audience" if sid in model.audiences else "every brief has this section"
             problems.append(f"{label}: this answer is required ({why}).")
             continue
         schemes = unsafe_links(text)
         if schemes:
             problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(x + ':' for x in schemes)}).")
         body.append(f"{headings[sid]}\n\n{bullets(text) if sid == 'key-messages' else escape_markdown(text)}\n")
+    return body
+
+
+def build_brief(answers: dict[str, str], published: dt.date) -> Submission:
+    """Answers -> brief file text, or Refusal listing every answer to fix."""
+    model = settings.content_model()  # editors change audiences.yml; the form reader follows
+    problems: list[str] = []
+    labels = field_labels()
+    lang, brief_id, title, summary = _identity(answers, labels, problems)
+    sources, bibtex, source_problems = parse_sources(answers.get("sources", ""))
+    problems += source_problems
+    audiences, strengths, types = _audiences_and_evidence(answers, model, problems)
+    body = _sections(answers, [*model.core_sections, *audiences], lang, model, labels, problems)
     if problems:
         raise Refusal(problems)
-
     meta = {
         "id": brief_id, "type": "brief", "title": title, "summary": summary, "sources": sources,
         "audiences": audiences, "published": published,
@@ -347,43 +356,3 @@ def write(sub: Submission, out: Path, literature: Path) -> list[Path]:
         bib.write_text(previous + "\n\n".join(new.values()) + "\n", encoding="utf-8")
         written.append(bib)
     return written
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Arguments, shared with `passerelle form`."""
-    parser.add_argument("event", type=Path, help="webhook event JSON ($GITHUB_EVENT_PATH) or a file holding the issue body")
-    parser.add_argument("--out", type=Path, default=Path("content/briefs"), help="folder for the brief (default content/briefs)")
-    parser.add_argument("--literature", type=Path, default=Path("literature"), help="folder of .bib files (default literature)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Write the brief and print its path (exit 0), or say what to fix (exit 1)."""
-    try:
-        payload = args.event.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.event}: {exc}", file=sys.stderr)
-        return 2
-    try:
-        body, created = issue_body(payload)
-        sub = build_brief(parse_answers(body, field_labels()), created or dt.date.today())
-        paths = write(sub, args.out, args.literature)
-    except Refusal as refusal:
-        print("This submission cannot become a brief yet: please edit the issue and fix what follows.\n"
-              "Cette proposition ne peut pas encore devenir un résumé : modifiez la demande et corrigez ce qui suit.\n",
-              file=sys.stderr)
-        for problem in refusal.problems:
-            print(f"- {problem}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(path.as_posix())
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m passerelle.forms", description="Turn an issue-form submission into a brief file.")
-    configure(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -123,17 +123,3 @@ def _yaml_hint(code: str) -> str:
         "frontmatter-date": "write a real date as YYYY-MM-DD, e.g. 2026-11-23",
         "frontmatter-tag": "remove the '!!…' tag or '*alias'; write the value as plain text",
     }.get(code, "check the quotes and indentation; put text that contains ': ' or '#' in double quotes")
-
-
-def as_date(value: Any) -> dt.date | None:
-    """Front-matter dates arrive as ``date`` from YAML; strings are accepted if ISO formatted."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

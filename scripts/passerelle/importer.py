@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ import yaml
 from . import settings
 from .literature import load_literature
 from .load import FENCE, HEADING2, MAX_DOC_BYTES, load_document
-from .records import LANGS, BibEntry, Diagnostic
+from .records import LANGS, BibEntry, Diagnostic, ImportedDraft
 
 FORMATS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html"}
 BODY_MARK = "%%PASSERELLE-BODY%%"
@@ -279,8 +278,8 @@ def _summary_candidate(materials: dict[str, list[str]], key_sentences: list[str]
     return ""
 
 
-def _suggestions(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """(topic ids, region ids, key sentences) from enrichment, or nothing when it cannot run here."""
+def _suggestions(text: str, lang: str, notes: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(topic ids, region ids, key sentences) from enrichment, or nothing (and a note) when it cannot run here."""
     try:
         from .enrich import EnrichError, enrich_texts
         from .vocabulary import VocabularyError
@@ -289,7 +288,7 @@ def _suggestions(text: str, lang: str) -> tuple[list[str], list[str], list[str]]
     try:
         (result,) = enrich_texts([(text, lang)])
     except (EnrichError, VocabularyError, OSError) as exc:
-        print(f"passerelle import: note: no enrichment suggestions ({exc})", file=sys.stderr)
+        notes.append(f"no enrichment suggestions ({exc})")
         return [], [], []
     tags = sorted(result.tags, key=lambda t: -t.count)
     topics = [t.id for t in tags if t.facet != "region"][:8]
@@ -312,7 +311,7 @@ def _budget(materials: dict[str, list[str]], limit: int) -> tuple[dict[str, list
     """Keep the report's text, in brief-section order, within ``limit`` bytes; count the words left out."""
     kept: dict[str, list[str]] = {}
     used, dropped = 0, 0
-    order = list(settings.audiences()["core_sections"])
+    order = list(settings.content_model().core_sections)
     for sid in sorted(materials, key=order.index):
         for text in materials[sid]:
             size = len(text.encode("utf-8")) + 2
@@ -389,7 +388,7 @@ def _unique_id(base: str, root: Path) -> str:
 
 
 def import_report(path: Path, root: Path, *, bib_key: str | None = None, lang: str | None = None,
-                  doc_id: str | None = None, today: dt.date | None = None) -> Path:
+                  doc_id: str | None = None, today: dt.date | None = None) -> ImportedDraft:
     """Write ``content/briefs/<id>.<lang>.md`` from a report; raises ImportProblem on fixable problems."""
     path, root = Path(path), Path(root)
     shown = str(path)
@@ -433,7 +432,8 @@ def import_report(path: Path, root: Path, *, bib_key: str | None = None, lang: s
         bid = doc_id
     else:
         bid = _unique_id(slug(title) or slug(path.stem) or "imported-report", root)
-    topics, regions, key_sentences = _suggestions(body, lang)
+    said: list[str] = []
+    topics, regions, key_sentences = _suggestions(body, lang, said)
     materials = assign(chunks(body))
     today = today or dt.date.today()
     summary = _clip(_summary_candidate(materials, key_sentences) or title, SUMMARY_MAX)
@@ -445,29 +445,4 @@ def import_report(path: Path, root: Path, *, bib_key: str | None = None, lang: s
     target = root / "content" / "briefs" / f"{bid}.{lang}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return target
-
-
-def import_cli(args) -> int:
-    """`passerelle import FILE [--key KEY] [--lang en|fr] [--id ID] [--root DIR]`: 0 written, 1 bad input, 2 misuse."""
-    from .cli import project_root
-
-    try:
-        root = project_root(getattr(args, "root", None))
-    except SystemExit as exc:  # project_root has printed what is wrong
-        return int(exc.code or 2)
-    try:
-        target = import_report(Path(args.path), root, bib_key=args.key, lang=args.lang, doc_id=args.id)
-    except ImportProblem as exc:
-        d = exc.diagnostic
-        print(f"passerelle import: error: {d.path}: {d.message}\n    hint: {d.hint}", file=sys.stderr)
-        return exc.code
-    from .validate import words
-
-    rel = target.relative_to(root).as_posix()
-    doc, _ = load_document(target, rel, "brief")
-    todo = [s.id for s in doc.sections if s.id and not words(s.body)] if doc else []
-    print(f"wrote {rel}: a draft brief from {Path(args.path).name}. The report's text is in comments under the "
-          f"sections it matches; write {len(todo)} sections in plain words ({', '.join(todo)}), "
-          "then run: passerelle check")
-    return 0
+    return ImportedDraft(target, tuple(said))

@@ -116,6 +116,7 @@ def load_literature(root: Path) -> Literature:
             _collect_macros(library, rel, macros, lit.diagnostics)
         except Exception as exc:  # noqa: BLE001
             lit.diagnostics.append(_internal(rel, exc))
+    lit.strings.update(_string_definitions(libraries))
     for rel, library in libraries:
         try:
             _collect_entries(library, rel, macros, parsed, lit.diagnostics)
@@ -305,6 +306,17 @@ def _scan_block(text: str, m: re.Match, in_entries: list[int], blank) -> int:
 
 
 # --- macros and values -------------------------------------------------------------------------------------
+
+
+def _string_definitions(libraries) -> dict[str, str]:
+    """Every ``@string`` as written, by lower-cased name, first definition first: BibTeX downloads
+    carry the macros their entries use."""
+    out: dict[str, str] = {}
+    for _rel, library in libraries:
+        for block in library.blocks:
+            if isinstance(block, String):
+                out.setdefault(block.key.lower(), block.raw.strip())
+    return out
 
 
 def _collect_macros(library, rel: str, macros: dict[str, str], diags: list[Diagnostic]) -> None:

@@ -8,10 +8,10 @@ import unicodedata
 from pathlib import Path
 
 from . import frontmatter
+from .kinds import BY_FOLDER, ContentKind
 from .literature import load_literature
-from .records import LANGS, Diagnostic, Document, Project, Section
+from .records import LANGS, Diagnostic, Document, Project, Section, diag
 
-KINDS = {"briefs": "brief", "pilots": "pilot"}
 DOC_NAME = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}
 MEDIA_DIR = "media"
@@ -20,10 +20,6 @@ MAX_MEDIA_BYTES = 5_000_000
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 HEADING2 = re.compile(r"^##[ \t]+(?P<text>.+?)[ \t]*(?:\{[ \t]*#(?P<id>[A-Za-z0-9_-]+)[ \t]*\})?[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
-
-
-def diag(path: str, line: int, code: str, message: str, hint: str, severity: str = "error", col: int = 1) -> Diagnostic:
-    return Diagnostic(path=path, line=line, severity=severity, code=code, message=message, hint=hint, col=col)
 
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_DOC_BYTES) -> tuple[str | None, list[Diagnostic]]:
@@ -58,7 +54,7 @@ def split_sections(body: str, body_line: int) -> list[Section]:
     """Level-2 headings with an optional ``{#id}``; text before the first heading is the 'intro'."""
     sections: list[Section] = []
     leading_blank = len(body) - len(body.lstrip("\n"))
-    current = Section(id="", heading="", body="", line=body_line + leading_blank)
+    sid, heading, start = "", "", body_line + leading_blank
     lines: list[str] = []
     in_fence = False
     for i, line in enumerate(body.split("\n")):
@@ -66,18 +62,17 @@ def split_sections(body: str, body_line: int) -> list[Section]:
             in_fence = not in_fence
         m = None if in_fence else HEADING2.match(line)
         if m:
-            current.body = "\n".join(lines).strip("\n")
-            sections.append(current)
-            current = Section(id=m.group("id") or "", heading=m.group("text").strip(), body="", line=body_line + i)
+            sections.append(Section(sid, heading, "\n".join(lines).strip("\n"), start))
+            sid, heading, start = m.group("id") or "", m.group("text").strip(), body_line + i
             lines = []
         else:
             lines.append(line)
-    current.body = "\n".join(lines).strip("\n")
-    sections.append(current)
+    sections.append(Section(sid, heading, "\n".join(lines).strip("\n"), start))
     return [s for s in sections if s.heading or s.body.strip()]
 
 
 def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Diagnostic]]:
+    """One document of a content kind (by name), or the diagnostics that kept it out."""
     m = DOC_NAME.match(path.name)
     if not m or m.group("lang") not in LANGS:
         return None, [diag(rel, 1, "file-name", f"'{path.name}' is not named <id>.<lang>.md",
@@ -90,14 +85,14 @@ def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, lis
     except frontmatter.FrontMatterError as exc:
         return None, [diag(rel, exc.line, exc.code, exc.message, exc.hint)]
     doc = Document(path=rel, kind=kind, lang=m.group("lang"), meta=fm.meta, body=fm.body, body_line=fm.body_line,
-                   meta_lines=fm.key_lines, sections=split_sections(fm.body, fm.body_line))
+                   meta_lines=fm.key_lines, sections=tuple(split_sections(fm.body, fm.body_line)))
     return doc, []
 
 
-def classify(rel_parts: tuple[str, ...]) -> str | None:
-    """What a file under content/ is, from where it lives: 'brief', 'pilot', 'media' or None."""
-    if len(rel_parts) == 3 and rel_parts[1] in KINDS:
-        return KINDS[rel_parts[1]]
+def classify(rel_parts: tuple[str, ...]) -> ContentKind | str | None:
+    """What a file under content/ is, from where it lives: a content kind, 'media' or None."""
+    if len(rel_parts) == 3 and rel_parts[1] in BY_FOLDER:
+        return BY_FOLDER[rel_parts[1]]
     if len(rel_parts) >= 3 and rel_parts[1] == MEDIA_DIR:
         return "media"
     return None
@@ -113,8 +108,8 @@ def load_project(root: Path) -> Project:
         rel = path.relative_to(root).as_posix()
         files.append(rel)
         kind = classify(path.relative_to(root).parts)
-        if kind in ("brief", "pilot"):
-            doc, problems = load_document(path, rel, kind)
+        if isinstance(kind, ContentKind):
+            doc, problems = load_document(path, rel, kind.name)
             diagnostics += problems
             if doc:
                 documents.append(doc)
@@ -138,9 +133,6 @@ def load_project(root: Path) -> Project:
             diagnostics.append(diag(rel, 1, "unknown-file", "only BibTeX (.bib) files belong under literature/",
                                     "export the reference as BibTeX from Zotero or JabRef, or move the file"))
     diagnostics += literature.diagnostics
-    return Project(root=str(root), documents=documents, literature=literature, files=files, diagnostics=diagnostics)
-
-
-def media_files(project: Project) -> list[str]:
-    return [f for f in project.files if f.startswith(f"content/{MEDIA_DIR}/")
-            and Path(f).suffix.lower() in MEDIA_SUFFIXES]
+    media = tuple(f for f in files if f.startswith(f"content/{MEDIA_DIR}/") and Path(f).suffix.lower() in MEDIA_SUFFIXES)
+    return Project(root=str(root), documents=tuple(documents), literature=literature, files=tuple(files),
+                   diagnostics=tuple(diagnostics), media=media)

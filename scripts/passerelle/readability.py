@@ -110,108 +110,127 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
 
 
-def to_plain(markdown: str) -> PlainText:
-    """Reduce Markdown (or plain text) to prose blocks separated by blank lines, keeping source lines."""
+def _body_lines(markdown: str) -> tuple[list[str], int]:
+    """The lines of a text with comments blanked (line numbers kept), and where the prose starts:
+    after the front matter, which is metadata."""
     markdown = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), markdown.replace("\r\n", "\n"))
     lines = markdown.split("\n")
-    first = 0
-    if lines and lines[0].strip() == "---":  # front matter is metadata, not prose
+    if lines and lines[0].strip() == "---":
         for i in range(1, len(lines)):
             if lines[i].strip() in ("---", "..."):
-                first = i + 1
-                break
-    out: list[str] = []
-    pos = 0
-    blocks: list[Block] = []
-    headings: dict[str, str] = {}
-    section, in_refs, ref_level = "", False, 0
-    pending: list[tuple[str, int]] = []  # (line text, source line) of the block being gathered
-    pending_kind = "paragraph"
-    in_fence = False
+                return lines, i + 1
+    return lines, 0
 
-    def flush() -> None:
-        nonlocal pos, pending, in_refs
-        if not pending:
-            return
+
+class _PlainBuilder:
+    """Gathers source lines into prose blocks, tracking the section and whether it is a reference list."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.pos = 0
+        self.blocks: list[Block] = []
+        self.headings: dict[str, str] = {}
+        self.section, self.in_refs, self.ref_level = "", False, 0
+        self.pending: list[tuple[str, int]] = []  # (line text, source line) of the block being gathered
+        self.kind = "paragraph"
+
+    def add(self, text: str, src: int, kind: str | None = None) -> None:
+        if kind:
+            self.kind = kind
+        self.pending.append((text, src))
+
+    def flush(self, next_kind: str | None = None) -> None:
+        parts, starts = self._cleaned()
+        if parts:
+            self._append(" ".join(parts), starts)
+        if next_kind:
+            self.kind = next_kind
+
+    def _cleaned(self) -> tuple[list[str], list[tuple[int, int]]]:
         parts, starts, offset = [], [], 0
-        for text, src in pending:
+        for text, src in self.pending:
             cleaned = _inline(text)
-            if not cleaned:
-                continue
-            starts.append((pos + offset, src))
-            parts.append(cleaned)
-            offset += len(cleaned) + 1
-        pending = []
-        if not parts:
-            return
-        joined = " ".join(parts)
-        if pending_kind == "paragraph" and len(parts) == 1 and REFERENCE_HEADING.match(joined.rstrip(":")):
-            in_refs = True  # a plain-text "References" line: the rest of this section is a reference list
-        reference = in_refs or bool(CITATION.match(joined))
-        if out:
-            out.append("\n\n")
-            pos += 2
-            starts = [(o + 2, s) for o, s in starts]
-        blocks.append(Block(pos, pos + len(joined), pending_kind, section, starts[0][1], reference, tuple(starts)))
-        out.append(joined)
-        pos += len(joined)
+            if cleaned:
+                starts.append((self.pos + offset, src))
+                parts.append(cleaned)
+                offset += len(cleaned) + 1
+        self.pending = []
+        return parts, starts
 
-    for i in range(first, len(lines)):
-        line, src = lines[i], i + 1
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
+    def _append(self, joined: str, starts: list[tuple[int, int]]) -> None:
+        if self.kind == "paragraph" and len(starts) == 1 and REFERENCE_HEADING.match(joined.rstrip(":")):
+            self.in_refs = True  # a plain-text "References" line: the rest of this section is a reference list
+        reference = self.in_refs or bool(CITATION.match(joined))
+        if self.out:
+            self.out.append("\n\n")
+            self.pos += 2
+            starts = [(o + 2, s) for o, s in starts]
+        self.blocks.append(Block(self.pos, self.pos + len(joined), self.kind, self.section, starts[0][1], reference,
+                                 tuple(starts)))
+        self.out.append(joined)
+        self.pos += len(joined)
+
+    def heading(self, match: re.Match, src: int) -> None:
+        self.flush()
+        level = len(match.group(1))
+        title = _inline(_ATTRS.sub("", match.group(2)).rstrip("#").strip())
+        if level <= 2:
+            explicit = re.search(r"\{#([^}\s]+)", match.group(2))
+            self.section = explicit.group(1) if explicit else _slug(title)
+            self.headings.setdefault(self.section, title)
+        if self.in_refs and level <= self.ref_level:
+            self.in_refs = False
+        if REFERENCE_HEADING.match(title):
+            self.in_refs, self.ref_level = True, level
+        self.add(title, src, "heading")
+        self.flush("paragraph")
+
+    def table_row(self, line: str, src: int) -> None:
+        self.flush()
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells):
+            return
+        for cell in cells:
+            self.add(cell, src, "item")
+            self.flush()
+        self.kind = "paragraph"
+
+    def text_line(self, line: str, src: int) -> None:
+        text = re.sub(r"^\s*(?:>\s?)+", "", line)  # blockquote markers
+        text = re.sub(r"^\s*!!!\s*\w+\s*", "", text)  # admonition markers, keep the title
+        if self.pending and _LINE_UNIT.search(self.pending[-1][0]) and text.lstrip()[:1].isupper():
+            self.flush()  # plain-text titles and table-of-contents lines are units, not one long sentence
+        self.add(text, src)
+
+    def line(self, line: str, src: int) -> None:
         heading = _HEADING.match(line)
         item = _ITEM.match(line)
         if heading:
-            flush()
-            level = len(heading.group(1))
-            title = _inline(_ATTRS.sub("", heading.group(2)).rstrip("#").strip())
-            if level <= 2:
-                explicit = re.search(r"\{#([^}\s]+)", heading.group(2))
-                section = explicit.group(1) if explicit else _slug(title)
-                headings.setdefault(section, title)
-            if in_refs and level <= ref_level:
-                in_refs = False
-            if REFERENCE_HEADING.match(title):
-                in_refs, ref_level = True, level
-            pending_kind = "heading"
-            pending.append((title, src))
-            flush()
-            pending_kind = "paragraph"
+            self.heading(heading, src)
         elif not line.strip():
-            flush()
-            pending_kind = "paragraph"
+            self.flush("paragraph")
         elif item:
-            flush()
-            pending_kind = "item"
-            pending.append((item.group(1), src))
+            self.flush("item")
+            self.add(item.group(1), src)
         elif line.lstrip().startswith("|"):
-            flush()
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells):
-                continue
-            for cell in cells:
-                pending_kind = "item"
-                pending.append((cell, src))
-                flush()
-            pending_kind = "paragraph"
+            self.table_row(line, src)
         else:
-            text = re.sub(r"^\s*(?:>\s?)+", "", line)  # blockquote markers
-            text = re.sub(r"^\s*!!!\s*\w+\s*", "", text)  # admonition markers, keep the title
-            if pending and _LINE_UNIT.search(pending[-1][0]) and text.lstrip()[:1].isupper():
-                flush()  # plain-text titles and table-of-contents lines are units, not one long sentence
-            pending.append((text, src))
-    flush()
-    return PlainText("".join(out), blocks, headings)
+            self.text_line(line, src)
 
 
-def strip_markdown(markdown: str) -> str:
-    """The prose of a Markdown text, blocks separated by blank lines."""
-    return to_plain(markdown).text
+def to_plain(markdown: str) -> PlainText:
+    """Reduce Markdown (or plain text) to prose blocks separated by blank lines, keeping source lines."""
+    lines, first = _body_lines(markdown)
+    builder = _PlainBuilder()
+    in_fence = False
+    for i in range(first, len(lines)):
+        if _FENCE.match(lines[i]):
+            builder.flush()
+            in_fence = not in_fence
+        elif not in_fence:
+            builder.line(lines[i], i + 1)
+    builder.flush()
+    return PlainText("".join(builder.out), builder.blocks, builder.headings)
 
 
 def split_sentences(plain: PlainText, *, include_headings: bool = False,

@@ -1,12 +1,40 @@
-"""Typed records passed between pipeline stages. Plain dataclasses, no behaviour beyond helpers."""
+"""Every record passed between stages, in one place: frozen dataclasses with typed properties.
+
+Stages read these properties, never front-matter dicts: only ``validate`` (which checks the raw front
+matter against the schema) and the loader look at ``Document.meta`` directly."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 LANGS = ("en", "fr")
-AUDIENCES = ("frontline", "managers", "funders", "researchers")
+DEFAULT_LANG = "en"
+EPOCH = dt.date(1970, 1, 1)  # the sort date of a document with no valid publication date
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A front-matter date (YAML gives date objects; a string must be ISO), else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """The strings of a front-matter list; anything else (already reported by validate) is ignored."""
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+# ---------------------------------------------------------------- inputs
 
 
 @dataclass(frozen=True)
@@ -26,9 +54,18 @@ class Diagnostic:
                 "code": self.code, "message": self.message, "hint": self.hint}
 
 
-@dataclass
+def diag(path: str, line: int, code: str, message: str, hint: str, severity: Severity = "error", col: int = 1) -> Diagnostic:
+    """A diagnostic, argument order as read: where, what code, what is wrong, how to fix it."""
+    return Diagnostic(path=path, line=line, severity=severity, code=code, message=message, hint=hint, col=col)
+
+
+def errors(diags) -> list[Diagnostic]:
+    return [d for d in diags if d.severity == "error"]
+
+
+@dataclass(frozen=True)
 class Section:
-    """A level-2 section of a brief: its stable id (from ``{#id}``), heading and Markdown body."""
+    """A level-2 section of a document: its stable id (from ``{#id}``), heading and Markdown body."""
 
     id: str
     heading: str
@@ -36,25 +73,81 @@ class Section:
     line: int  # line of the heading in the source file
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
     """A brief or pilot summary in one language, parsed from ``content/<kind>s/<id>.<lang>.md``."""
 
     path: str
-    kind: Literal["brief", "pilot"]
+    kind: str  # a content kind's name (see ``kinds``)
     lang: str
-    meta: dict[str, Any]
+    meta: dict[str, Any]  # the front matter as parsed; read through the properties below
     body: str  # Markdown after the front matter
     body_line: int  # line in the file where ``body`` starts
     meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
-    sections: list[Section] = field(default_factory=list)
+    sections: tuple[Section, ...] = ()
 
     @property
     def id(self) -> str:
         return str(self.meta.get("id", ""))
 
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.id))
 
-@dataclass
+    @property
+    def summary(self) -> str:
+        return str(self.meta.get("summary", ""))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """BibTeX keys of the sources, as written."""
+        return _strings(self.meta.get("sources"))
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return _strings(self.meta.get("audiences"))
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topics given by hand in the front matter (enrichment adds its own)."""
+        return _strings(self.meta.get("topics"))
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return _strings(self.meta.get("regions"))
+
+    @property
+    def evidence_strength(self) -> str:
+        ev = self.meta.get("evidence")
+        return str(ev.get("strength", "")) if isinstance(ev, dict) else ""
+
+    @property
+    def evidence_types(self) -> tuple[str, ...]:
+        ev = self.meta.get("evidence")
+        return _strings(ev.get("type")) if isinstance(ev, dict) else ()
+
+    @property
+    def published(self) -> dt.date | None:
+        return as_date(self.meta.get("published"))
+
+    @property
+    def updated(self) -> dt.date | None:
+        return as_date(self.meta.get("updated"))
+
+    @property
+    def sort_date(self) -> dt.date:
+        """The publication date, or the epoch for a document without one (listed last)."""
+        return self.published or EPOCH
+
+    def section(self, sid: str) -> str:
+        """The Markdown body of the section with this id ('' when there is none)."""
+        return next((s.body for s in self.sections if s.id == sid), "")
+
+    def has_section(self, sid: str) -> bool:
+        return any(s.id == sid for s in self.sections)
+
+
+@dataclass(frozen=True)
 class BibEntry:
     """One literature entry, fields decoded to Unicode text (not HTML-safe: escape on output)."""
 
@@ -68,9 +161,12 @@ class BibEntry:
 
 @dataclass
 class Literature:
+    """Every entry of ``literature/*.bib``; filled by the loader, then only read."""
+
     entries: dict[str, BibEntry] = field(default_factory=dict)  # key (as written) -> entry
     files: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    strings: dict[str, str] = field(default_factory=dict)  # @string name (lower-cased) -> definition as written
 
     def get(self, key: str) -> BibEntry | None:
         """BibTeX keys are matched case-insensitively, as BibTeX itself does."""
@@ -79,13 +175,196 @@ class Literature:
         low = key.lower()
         return next((e for k, e in self.entries.items() if k.lower() == low), None)
 
+    def cited_by(self, doc: Document) -> list[BibEntry]:
+        """The entries a document cites that exist, in the order it lists them."""
+        return [e for k in doc.sources if (e := self.get(k))]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Project:
     """Everything loaded from a project root."""
 
     root: str
-    documents: list[Document]
+    documents: tuple[Document, ...]
     literature: Literature
-    files: list[str]  # every input file under content/ and literature/, relative paths
+    files: tuple[str, ...]  # every input file under content/ and literature/, relative paths
+    diagnostics: tuple[Diagnostic, ...]
+    media: tuple[str, ...] = ()  # the accepted media files among ``files``
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A loaded project and everything ``validate`` said about it."""
+
+    project: Project
     diagnostics: list[Diagnostic]
+
+
+# ---------------------------------------------------------------- enrichment
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Tag:
+    facet: str
+    id: str
+    label: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(e.count for e in self.evidence)
+
+
+@dataclass(frozen=True)
+class Acronym:
+    short: str
+    long: str
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """What spaCy and the vocabulary found in one text."""
+
+    lang: str
+    tags: list[Tag] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)  # {"text", "label", "count", "id"}
+    acronyms: list[Acronym] = field(default_factory=list)
+    readability: dict = field(default_factory=dict)
+    key_sentences: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lang": self.lang,
+                "tags": [{"facet": t.facet, "id": t.id, "label": t.label,
+                          "evidence": [{"text": e.text, "count": e.count} for e in t.evidence]} for t in self.tags],
+                "entities": [dict(e) for e in self.entities],
+                "acronyms": [{"short": a.short, "long": a.long} for a in self.acronyms],
+                "readability": self.readability, "key_sentences": list(self.key_sentences)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Enrichment:
+        return cls(data["lang"],
+                   [Tag(t["facet"], t["id"], t["label"], [Evidence(e["text"], e["count"]) for e in t["evidence"]])
+                    for t in data["tags"]],
+                   [dict(e) for e in data["entities"]],
+                   [Acronym(a["short"], a["long"]) for a in data["acronyms"]],
+                   data["readability"], list(data["key_sentences"]))
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A tag as a page shows it: its id and its label in the page's language."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DocumentExtras:
+    """What enrichment and the front matter add beside a document's text on its pages."""
+
+    topics: tuple[Labelled, ...] = ()  # sorted by label
+    regions: tuple[Labelled, ...] = ()
+    acronyms: tuple[Acronym, ...] = ()  # sorted (short, long)
+    readability: dict = field(default_factory=dict)  # readability.measure() of the whole document
+
+    @property
+    def tags(self) -> tuple[Labelled, ...]:
+        return self.topics + self.regions
+
+
+# ---------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a site generator needs to know about a page besides its text (title, description, kind)."""
+
+    title: str
+    description: str = ""
+    kind: str = ""  # e.g. "brief", "brief-audience", "brief-missing", "pilot"; "" for listings
+    doc_id: str = ""
+    audience: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: its source path in the docs tree (``<lang>/...md``), Markdown body and the
+    inputs it shows (for the build report)."""
+
+    path: str
+    info: PageInfo
+    body: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        return self.path.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file published beside the pages (downloads), with the inputs it comes from."""
+
+    path: str  # in the docs tree, ``<lang>/...``
+    data: bytes
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputReport:
+    """What became of one input file: built into pages, or rejected, and what was said about it."""
+
+    status: Literal["built", "rejected"]
+    pages: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    entries: tuple[str, ...] | None = None  # BibTeX keys, for literature files
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status, "pages": list(self.pages)}
+        if self.diagnostics:
+            out["diagnostics"] = [d.to_json() for d in self.diagnostics]
+        if self.entries is not None:
+            out["entries"] = list(self.entries)
+        return out
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Every input file accounted for (``site/build-report.json``)."""
+
+    inputs: dict[str, InputReport]
+    pages: int
+    errors: int
+    warnings: int
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for v in self.inputs.values() if v.status == "rejected")
+
+    def counts(self) -> dict[str, int]:
+        return {"inputs": len(self.inputs), "pages": self.pages, "rejected": self.rejected,
+                "errors": self.errors, "warnings": self.warnings}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"inputs": {k: v.to_json() for k, v in self.inputs.items()}, "counts": self.counts()}
+
+
+@dataclass(frozen=True)
+class ImportedDraft:
+    """A draft brief written by ``passerelle import``, and what the importer has to say about it."""
+
+    path: Path
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    checked: Checked
+    report: BuildReport
+    generator_warnings: list[str]

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
 
-from .records import Diagnostic, Project
+from .kinds import KINDS
+from .records import Diagnostic, Project, errors
 
 
 def counts(project: Project) -> dict[str, int]:
-    return {"files": len(project.files),
-            "briefs": sum(1 for d in project.documents if d.kind == "brief"),
-            "pilots": sum(1 for d in project.documents if d.kind == "pilot"),
-            "entries": len(project.literature.entries)}
+    """Files read, documents of each kind (by folder name: briefs, pilots) and literature entries."""
+    out = {"files": len(project.files)}
+    out.update({kind.folder: sum(1 for d in project.documents if d.kind == kind.name) for kind in KINDS})
+    out["entries"] = len(project.literature.entries)
+    return out
 
 
-def errors(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diags if d.severity == "error"]
+__all__ = ["FORMATS", "as_github", "as_json", "as_text", "counts", "errors", "summary"]
 
 
 def summary(project: Project, diags: list[Diagnostic]) -> str:

@@ -1,14 +1,24 @@
-"""Editable data (YAML/JSON under data/) loaded once. Code reads settings from here, never literals."""
+"""Editable data (YAML/JSON under data/) loaded once into typed settings, checked when loaded.
+
+Code reads settings from here, never literals: ``audiences.yml`` is the one source for audiences,
+core sections and the evidence scale; ``strings.yml`` for the text a reader sees."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from .records import LANGS
+
 DATA = resources.files("passerelle") / "data"
+
+
+class SettingsError(Exception):
+    """A data file does not have the shape the code needs (a broken edit of a YAML file)."""
 
 
 @lru_cache(maxsize=None)
@@ -21,13 +31,119 @@ def schema(kind: str) -> dict[str, Any]:
     return json.loads((DATA / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
 
 
-def audiences() -> dict[str, Any]:
-    return load_yaml("audiences.yml")
+@dataclass(frozen=True)
+class Text:
+    """One text in every language of the site."""
+
+    en: str
+    fr: str
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+    @classmethod
+    def read(cls, value: Any, where: str) -> Text:
+        if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGS):
+            raise SettingsError(f"{where}: needs a text for each of {', '.join(LANGS)}")
+        return cls(**{lang: value[lang] for lang in LANGS})
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A reader of the briefs: the part written for them, its word cap and plain-language targets."""
+
+    id: str
+    words: int
+    en_grade: int | float  # numbers as written, so that "target 8" never reads "target 8.0"
+    fr_kandel_moles: int | float
+    lix: int | float
+    heading: Text  # the part's heading in a brief
+    landing: Text  # the title of the audience's landing page
+    about: Text  # one line on what the part gives this reader
+
+    @property
+    def targets(self) -> dict[str, float]:
+        """The readability targets, as ``readability.check_targets`` reads them."""
+        return {"en_grade": self.en_grade, "fr_kandel_moles": self.fr_kandel_moles, "lix": self.lix}
+
+
+@dataclass(frozen=True)
+class CoreSection:
+    id: str
+    heading: Text
+    required: bool
+
+
+@dataclass(frozen=True)
+class EvidenceLevel:
+    id: str
+    level: int
+    definition: Text  # "Label: what it means"
+
+    def label(self, lang: str) -> str:
+        return self.definition[lang].split(":")[0]
+
+
+@dataclass(frozen=True)
+class ContentModel:
+    """``audiences.yml``: what every brief holds and for whom."""
+
+    cap_tolerance: float
+    audiences: dict[str, Audience]  # in the file's order, which is the order pages show them in
+    core_sections: dict[str, CoreSection]
+    evidence_strength: dict[str, EvidenceLevel]
+    evidence_types: dict[str, Text]
+
+    def audience_parts(self, doc) -> list[str]:
+        """The audiences a document has a part for (listed and written), in the model's order."""
+        return [a for a in self.audiences if a in doc.audiences and doc.has_section(a)]
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is not a number")
+    return value
+
+
+def _audience(aid: str, spec: dict[str, Any]) -> Audience:
+    where = f"audiences.yml: audiences.{aid}"
+    try:
+        return Audience(aid, int(spec["words"]), _number(spec["en_grade"]), _number(spec["fr_kandel_moles"]),
+                        _number(spec["lix"]), Text.read(spec.get("heading"), f"{where}.heading"),
+                        Text.read(spec.get("landing"), f"{where}.landing"), Text.read(spec.get("about"), f"{where}.about"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
+@lru_cache(maxsize=None)
+def content_model() -> ContentModel:
+    raw = load_yaml("audiences.yml")
+    try:
+        return ContentModel(
+            cap_tolerance=float(raw["cap_tolerance"]),
+            audiences={aid: _audience(aid, spec) for aid, spec in raw["audiences"].items()},
+            core_sections={sid: CoreSection(sid, Text.read(spec, f"audiences.yml: core_sections.{sid}"),
+                                            bool(spec.get("required")))
+                           for sid, spec in raw["core_sections"].items()},
+            evidence_strength={k: EvidenceLevel(k, int(v["level"]), Text.read(v, f"audiences.yml: evidence_strength.{k}"))
+                               for k, v in raw["evidence_strength"].items()},
+            evidence_types={k: Text.read(v, f"audiences.yml: evidence_types.{k}") for k, v in raw["evidence_types"].items()})
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SettingsError(f"audiences.yml: missing or malformed {exc}") from None
+
+
+@lru_cache(maxsize=None)
+def _all_strings() -> dict[str, Text]:
+    return {k: Text.read(v, f"strings.yml: {k}") for k, v in load_yaml("strings.yml").items()}
 
 
 def strings(lang: str) -> dict[str, str]:
-    """UI strings for one language; every key exists in both languages (a test checks it)."""
-    return {k: v[lang] for k, v in load_yaml("strings.yml").items()}
+    """UI strings for one language; every key exists in both languages (checked when loaded)."""
+    return {k: v[lang] for k, v in _all_strings().items()}
+
+
+def text(lang: str, key: str) -> str:
+    return _all_strings()[key][lang]
 
 
 def scaffold(kind: str, lang: str) -> str:

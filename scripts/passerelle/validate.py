@@ -11,9 +11,9 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import readability, settings
+from .kinds import BY_NAME
 from .literature import cited_entry_problems
-from .load import diag, media_files
-from .records import AUDIENCES, Diagnostic, Document, Project
+from .records import Diagnostic, Document, Project, Section, diag
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
@@ -55,7 +55,6 @@ def check_schema(doc: Document) -> list[Diagnostic]:
 
 
 def _schema_diagnostic(doc: Document, err: jsonschema.ValidationError, key: str, line: int) -> Diagnostic:
-    aud = settings.audiences()
     if err.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         field = missing[0] if missing else "?"
@@ -69,7 +68,7 @@ def _schema_diagnostic(doc: Document, err: jsonschema.ValidationError, key: str,
                     f"unknown field '{name}'", "check its spelling; allowed fields are listed in the brief scaffold (passerelle new brief)")
     if key == "audiences" and err.validator == "enum":
         return diag(doc.path, line, "unknown-audience", f"unknown audience {err.instance!r}",
-                    f"use only: {', '.join(aud['audiences'])}")
+                    f"use only: {', '.join(settings.content_model().audiences)}")
     if key == "id" and err.validator == "pattern":
         return diag(doc.path, line, "bad-id", f"id {err.instance!r} is not lowercase letters, digits and hyphens",
                     "use an id like 'newcomer-outreach' — it becomes the page address and must not change")
@@ -188,17 +187,17 @@ def words(markdown: str) -> int:
 
 def check_sections(doc: Document) -> list[Diagnostic]:
     """Core sections present and in order; audience parts match the listed audiences and their caps."""
-    conf = settings.audiences()
-    core = conf["core_sections"]
+    model = settings.content_model()
+    core = model.core_sections
     ids = [s.id for s in doc.sections if s.id]
     out: list[Diagnostic] = []
-    listed = [a for a in (doc.meta.get("audiences") if isinstance(doc.meta.get("audiences"), list) else []) if isinstance(a, str)]
+    listed = doc.audiences
     aud_line = doc.meta_lines.get("audiences", 1)
     first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
     for sid, spec in core.items():
-        if spec.get("required") and sid not in ids:
+        if spec.required and sid not in ids:
             out.append(diag(doc.path, first_heading, "section-missing", f"the core section '{sid}' is missing",
-                            f"add a heading '## {spec[doc.lang]} {{#{sid}}}' and its text (see passerelle new brief)"))
+                            f"add a heading '## {spec.heading[doc.lang]} {{#{sid}}}' and its text (see passerelle new brief)"))
     seen: dict[str, int] = {}
     for s in doc.sections:
         if not s.heading:
@@ -215,31 +214,48 @@ def check_sections(doc: Document) -> list[Diagnostic]:
             if not words(s.body):
                 out.append(diag(doc.path, s.line, "section-empty", f"the section '{s.id}' is empty",
                                 "write it, in plain words; the scaffold comment says what it is for"))
-        elif s.id in conf["audiences"]:
-            spec = conf["audiences"][s.id]
-            if s.id not in listed:
-                out.append(diag(doc.path, s.line, "audience-not-listed", f"a part for '{s.id}' but '{s.id}' is not in audiences",
-                                f"add {s.id} to 'audiences' (line {aud_line}) or remove this part"))
-            n = words(s.body)
-            if n == 0:
-                out.append(diag(doc.path, s.line, "section-empty", f"the {s.id} part is empty", "write it or remove the audience"))
-            elif n > spec["words"] * (1 + conf["cap_tolerance"]):
-                out.append(diag(doc.path, s.line, "audience-over-cap", f"the {s.id} part has {n} words (cap {spec['words']})",
-                                f"cut it to {spec['words']} words: keep what this reader can act on"))
-            elif n > spec["words"]:
-                out.append(diag(doc.path, s.line, "audience-over-cap", f"the {s.id} part has {n} words (cap {spec['words']})",
-                                f"cut it to {spec['words']} words", severity="warning"))
-            if n:
-                out += readability_warnings(doc, s, spec)
+        elif s.id in model.audiences:
+            out += check_part(doc, s, model, listed, aud_line)
         else:
             what = f"'{s.id}'" if s.id else f"'{s.heading}'"
             out.append(diag(doc.path, s.line, "section-unknown", f"section {what} is not a core section or an audience part",
-                            "end the heading with one of {#" + "}, {#".join(list(core) + list(conf["audiences"])) + "}, "
+                            "end the heading with one of {#" + "}, {#".join(list(core) + list(model.audiences)) + "}, "
                             "or make it a ### sub-heading", severity="warning"))
     for a in listed:
-        if a in AUDIENCES and a not in seen:
+        if a in model.audiences and a not in seen:
             out.append(diag(doc.path, aud_line, "audience-part-missing", f"'{a}' is listed in audiences but has no part",
-                            f"add '## {conf['audiences'][a]['heading'][doc.lang]} {{#{a}}}' or remove {a} from audiences"))
+                            f"add '## {model.audiences[a].heading[doc.lang]} {{#{a}}}' or remove {a} from audiences"))
+    return out
+
+
+def check_required_sections(doc: Document, required: tuple[str, ...]) -> list[Diagnostic]:
+    """Kinds without the brief's content model declare the section ids they need (``kinds.py``)."""
+    ids = {s.id for s in doc.sections if s.id}
+    first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
+    return [diag(doc.path, first_heading, "section-missing", f"the section '{sid}' is missing",
+                 f"add a level-2 heading ending in {{#{sid}}} and its text")
+            for sid in required if sid not in ids]
+
+
+def check_part(doc: Document, part: Section, model: settings.ContentModel, listed: tuple[str, ...],
+               aud_line: int) -> list[Diagnostic]:
+    """An audience part: listed in the front matter, not empty, within its word cap and targets."""
+    out: list[Diagnostic] = []
+    spec = model.audiences[part.id]
+    if part.id not in listed:
+        out.append(diag(doc.path, part.line, "audience-not-listed", f"a part for '{part.id}' but '{part.id}' is not in audiences",
+                        f"add {part.id} to 'audiences' (line {aud_line}) or remove this part"))
+    n = words(part.body)
+    if n == 0:
+        out.append(diag(doc.path, part.line, "section-empty", f"the {part.id} part is empty", "write it or remove the audience"))
+    elif n > spec.words * (1 + model.cap_tolerance):
+        out.append(diag(doc.path, part.line, "audience-over-cap", f"the {part.id} part has {n} words (cap {spec.words})",
+                        f"cut it to {spec.words} words: keep what this reader can act on"))
+    elif n > spec.words:
+        out.append(diag(doc.path, part.line, "audience-over-cap", f"the {part.id} part has {n} words (cap {spec.words})",
+                        f"cut it to {spec.words} words", severity="warning"))
+    if n:
+        out += readability_warnings(doc, part, spec.targets)
     return out
 
 
@@ -247,10 +263,10 @@ METRIC_NAMES = {"en_grade": ("Flesch-Kincaid grade", "at most"), "fr_kandel_mole
                 "lix": ("LIX", "at most")}
 
 
-def readability_warnings(doc: Document, part, spec: dict) -> list[Diagnostic]:
+def readability_warnings(doc: Document, part: Section, targets: dict) -> list[Diagnostic]:
     """Formulas are a first check, not a measure (Canada.ca, ISO 24495-1): they warn, never block."""
     out = []
-    for miss in readability.check_text(part.body, doc.lang, spec):
+    for miss in readability.check_text(part.body, doc.lang, targets):
         name, bound = METRIC_NAMES.get(miss.metric, (miss.metric, ""))
         worst = "; ".join(f"\"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\"" for s in miss.sentences[:2])
         out.append(diag(doc.path, part.line, "readability",
@@ -267,8 +283,11 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
                         f"id '{doc.meta['id']}' differs from the file name '{name_id}'",
                         f"rename the file to {doc.meta['id']}.{doc.lang}.md or set id: {name_id}"))
     out += scan_markdown(doc.path, doc.body, doc.body_line, media)
-    if doc.kind == "brief":
+    kind = BY_NAME[doc.kind]
+    if kind.audience_parts:
         out += check_sections(doc)
+    else:
+        out += check_required_sections(doc, kind.required_sections)
     return out
 
 
@@ -282,10 +301,7 @@ def check_cross(project: Project) -> list[Diagnostic]:
             out.append(diag(doc.path, doc.meta_lines.get("id", 1), "duplicate-id",
                             f"id '{doc.id}' is already used by {by_key[key].path}", "give this brief its own id"))
         by_key.setdefault(key, doc)
-        sources = doc.meta.get("sources")
-        for key_ in sources if isinstance(sources, list) else []:
-            if not isinstance(key_, str):
-                continue
+        for key_ in doc.sources:
             entry = project.literature.get(key_)
             line = doc.meta_lines.get("sources", 1)
             if entry is None:
@@ -309,9 +325,9 @@ def check_cross(project: Project) -> list[Diagnostic]:
             out.append(diag(doc.path, 1, "missing-translation", f"no {other} version of this {kind}",
                             f"add {doc.path.rsplit('.', 2)[0]}.{other}.md; until then readers see a notice and a link",
                             severity="warning"))
-        elif kind == "brief":
+        else:
             en, fr = langs.get("en"), langs.get("fr")
-            for field in ("sources", "audiences", "evidence", "published"):
+            for field in BY_NAME[kind].same_in_translations:
                 if en and fr and _jsonable(en.meta.get(field)) != _jsonable(fr.meta.get(field)):
                     out.append(diag(fr.path, fr.meta_lines.get(field, 1), "translation-mismatch",
                                     f"'{field}' differs from {en.path}", "keep the same value in both languages",
@@ -321,7 +337,7 @@ def check_cross(project: Project) -> list[Diagnostic]:
 
 def validate(project: Project) -> list[Diagnostic]:
     out = list(project.diagnostics)
-    media = frozenset(media_files(project))
+    media = frozenset(project.media)
     for doc in project.documents:
         out += check_document(doc, media)
     out += check_cross(project)

@@ -71,86 +71,108 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
-    """Parse and check the vocabulary; raise VocabularyError with a fixable Diagnostic on any problem."""
-    path = Path(path) if path else DEFAULT_PATH
-    shown = path.as_posix()
+class _Checker:
+    """Raises a VocabularyError naming the line of the file to fix."""
 
-    def fail(message: str, hint: str, key: str | None = None, line: int | None = None) -> None:
-        raise VocabularyError(Diagnostic(shown, line or (_line_of(text, key) if key else 1), "error",
+    def __init__(self, shown: str, text: str = ""):
+        self.shown, self.text = shown, text
+
+    def fail(self, message: str, hint: str, key: str | None = None, line: int | None = None) -> None:
+        raise VocabularyError(Diagnostic(self.shown, line or (_line_of(self.text, key) if key else 1), "error",
                                          "vocabulary", message, hint))
 
+
+def _read(path: Path, check: _Checker) -> tuple[bytes, dict]:
+    """The file's bytes and its YAML mapping."""
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        check.text = raw.decode("utf-8")
     except OSError as exc:
-        text = ""
-        fail(f"cannot read the vocabulary: {exc.strerror or exc}", "check the path given for the vocabulary file")
+        check.fail(f"cannot read the vocabulary: {exc.strerror or exc}", "check the path given for the vocabulary file")
     except UnicodeDecodeError:
-        text = ""
-        fail("the vocabulary is not UTF-8 text", "save the file as UTF-8")
+        check.fail("the vocabulary is not UTF-8 text", "save the file as UTF-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(check.text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        fail(f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-             "check indentation and quote terms that contain ':' or start with a special character",
-             line=mark.line + 1 if mark else 1)
+        check.fail(f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+                   "check indentation and quote terms that contain ':' or start with a special character",
+                   line=mark.line + 1 if mark else 1)
     if not isinstance(data, dict):
-        fail("the vocabulary must be a mapping with version, threshold, facets", "start from the bundled vocabulary.yml")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        fail("`version` must be a whole number", "write e.g. `version: 2` and add 1 after each edit", key="version")
+        check.fail("the vocabulary must be a mapping with version, threshold, facets", "start from the bundled vocabulary.yml")
+    return raw, data
+
+
+def _thresholds(data: dict, check: _Checker) -> dict[str, int]:
     thresholds = data.get("threshold", {"default": 1})
     if isinstance(thresholds, int) and not isinstance(thresholds, bool):
         thresholds = {"default": thresholds}
     if not isinstance(thresholds, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
                                                     for v in thresholds.values()):
-        fail("`threshold` must map facets to whole numbers of at least 1", "e.g. `threshold: {default: 2, region: 2}`",
-             key="threshold")
+        check.fail("`threshold` must map facets to whole numbers of at least 1", "e.g. `threshold: {default: 2, region: 2}`",
+                   key="threshold")
+    return dict(thresholds)
+
+
+def _concept(facet: str, cid: str, entry, check: _Checker) -> Concept:
+    if not isinstance(entry, dict):
+        check.fail(f"concept `{cid}` must have `labels` and `terms`", "copy the layout of another concept", key=cid)
+    labels, terms = entry.get("labels"), entry.get("terms")
+    if not isinstance(labels, dict) or any(not isinstance(labels.get(lang), str) or not labels[lang].strip()
+                                           for lang in LANGS):
+        check.fail(f"concept `{cid}` needs a label in each language", "write `labels: {en: \"...\", fr: \"...\"}`", key=cid)
+    if not isinstance(terms, dict) or any(not isinstance(terms.get(lang), list) for lang in LANGS):
+        check.fail(f"concept `{cid}` needs a list of terms in each language", "write `terms: {en: [...], fr: [...]}`",
+                   key=cid)
+    for lang in LANGS:
+        bad = [t for t in terms[lang] if not isinstance(t, str) or not t.strip()]
+        if bad:
+            check.fail(f"concept `{cid}` has an empty or non-text {lang} term: {bad[0]!r}",
+                       "quote the term, e.g. \"ON\", or remove the empty entry", key=cid)
+    return Concept(facet, cid, {k: labels[k] for k in LANGS}, {k: tuple(t.strip() for t in terms[k]) for k in LANGS})
+
+
+def _concepts(data: dict, check: _Checker) -> tuple[Concept, ...]:
     facets = data.get("facets")
     if not isinstance(facets, dict):
-        fail("`facets` is missing or not a mapping", "restore the `facets:` section", key="facets")
-
+        check.fail("`facets` is missing or not a mapping", "restore the `facets:` section", key="facets")
     concepts: list[Concept] = []
     for facet, entries in facets.items():
         if not isinstance(entries, dict):
-            fail(f"facet `{facet}` must map concept ids to labels and terms", "indent the concepts under the facet",
-                 key=str(facet))
-        for cid, entry in entries.items():
-            cid = str(cid)
-            if not isinstance(entry, dict):
-                fail(f"concept `{cid}` must have `labels` and `terms`", "copy the layout of another concept", key=cid)
-            labels, terms = entry.get("labels"), entry.get("terms")
-            if not isinstance(labels, dict) or any(not isinstance(labels.get(lang), str) or not labels[lang].strip()
-                                                   for lang in LANGS):
-                fail(f"concept `{cid}` needs a label in each language", "write `labels: {en: \"...\", fr: \"...\"}`",
-                     key=cid)
-            if not isinstance(terms, dict) or any(not isinstance(terms.get(lang), list) for lang in LANGS):
-                fail(f"concept `{cid}` needs a list of terms in each language", "write `terms: {en: [...], fr: [...]}`",
-                     key=cid)
-            for lang in LANGS:
-                bad = [t for t in terms[lang] if not isinstance(t, str) or not t.strip()]
-                if bad:
-                    fail(f"concept `{cid}` has an empty or non-text {lang} term: {bad[0]!r}",
-                         "quote the term, e.g. \"ON\", or remove the empty entry", key=cid)
-            concepts.append(Concept(str(facet), cid, {k: labels[k] for k in LANGS},
-                                    {k: tuple(t.strip() for t in terms[k]) for k in LANGS}))
+            check.fail(f"facet `{facet}` must map concept ids to labels and terms", "indent the concepts under the facet",
+                       key=str(facet))
+        concepts += [_concept(str(facet), str(cid), entry, check) for cid, entry in entries.items()]
     have = {(c.facet, c.id) for c in concepts}
     for facet, ids in REQUIRED.items():
         for cid in ids:
             if (facet, cid) not in have:
-                fail(f"required concept `{facet}: {cid}` is missing", "restore it: site pages and filters use this id",
-                     key=facet)
+                check.fail(f"required concept `{facet}: {cid}` is missing", "restore it: site pages and filters use this id",
+                           key=facet)
+    return tuple(concepts)
 
+
+def _organisations(data: dict, check: _Checker) -> tuple[Organisation, ...]:
     orgs: list[Organisation] = []
     for key, entry in (data.get("organisations") or {}).items():
         key = str(key)
         ok = isinstance(entry, dict) and all(isinstance(entry.get(f), dict) and all(
             isinstance(entry[f].get(lang), str) and entry[f][lang].strip() for lang in LANGS) for f in ("short", "long"))
         if not ok:
-            fail(f"organisation `{key}` needs `short` and `long` in each language",
-                 "write `short: {en: ..., fr: ...}` and `long: {en: ..., fr: ...}`", key=key)
+            check.fail(f"organisation `{key}` needs `short` and `long` in each language",
+                       "write `short: {en: ..., fr: ...}` and `long: {en: ..., fr: ...}`", key=key)
         orgs.append(Organisation(key, {k: entry["short"][k].strip() for k in LANGS},
                                  {k: entry["long"][k].strip() for k in LANGS}))
-    return Vocabulary(version, hashlib.sha256(raw).hexdigest(), dict(thresholds), tuple(concepts), tuple(orgs))
+    return tuple(orgs)
+
+
+def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
+    """Parse and check the vocabulary; raise VocabularyError with a fixable Diagnostic on any problem."""
+    path = Path(path) if path else DEFAULT_PATH
+    check = _Checker(path.as_posix())
+    raw, data = _read(path, check)
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        check.fail("`version` must be a whole number", "write e.g. `version: 2` and add 1 after each edit", key="version")
+    thresholds = _thresholds(data, check)
+    concepts = _concepts(data, check)
+    return Vocabulary(version, hashlib.sha256(raw).hexdigest(), thresholds, concepts, _organisations(data, check))

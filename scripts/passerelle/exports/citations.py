@@ -8,21 +8,21 @@ locales, so no style or locale is ever downloaded. Names are read from the entry
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import bibtexparser
 import pypandoc
 import yaml
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
-from bibtexparser.model import String
 
-from .literature import LIT_DIR, MONTHS, TYPE_ALIASES
-from .literature import _decode as decode_latex  # the loader's LaTeX decoding, so names read like fields
-from .records import BibEntry
+from .. import cache
+from ..literature import MONTHS, TYPE_ALIASES
+from ..literature import _decode as decode_latex  # the loader's LaTeX decoding, so names read like fields
+from ..records import BibEntry
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -57,8 +57,6 @@ _WORD = re.compile(r"\w+")
 _IDENT = re.compile(r"""[^\s"#%'(),={}0-9][^\s"#%'(),={}]*""")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-# Backslash escapes Python-Markdown (the site's Markdown) honours; any other ``\\X`` would show its backslash.
-PY_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")
 _CSL_ENTRY = re.compile(r"^::: \{#ref-(?P<key>\S+) \.csl-entry\}\n(?P<text>.*?)\n:::$", re.M | re.S)
 
 
@@ -231,22 +229,6 @@ def to_ris(entry: BibEntry) -> str:
     return "".join(f"{tag}  - {' '.join(str(value).split())}\r\n" for tag, value in lines)
 
 
-def string_definitions(root: Path) -> dict[str, str]:
-    """Every ``@string`` of ``literature/**/*.bib`` as written, by lower-cased name (BibTeX ignores case)."""
-    out: dict[str, str] = {}
-    base = Path(root) / LIT_DIR
-    for path in sorted(base.rglob("*.bib")) if base.is_dir() else []:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # the loader names unreadable files; exports only lose their macros
-        library = bibtexparser.parse_string(text, parse_stack=[])
-        for block in library.blocks:
-            if isinstance(block, String):
-                out.setdefault(block.key.lower(), block.raw.strip())
-    return out
-
-
 def _macros_used(text: str) -> set[str]:
     """Names a raw entry or ``@string`` refers to outside braces and quotes (lower-cased)."""
     library = bibtexparser.parse_string(text, parse_stack=[])
@@ -271,7 +253,7 @@ def _strip_braces(value: str) -> str:
 
 
 def to_bibtex(entries: Iterable[BibEntry], strings: Mapping[str, str] | None = None) -> str:
-    """The entries as written, preceded by the ``@string`` macros they use (from ``string_definitions``)."""
+    """The entries as written, preceded by the ``@string`` macros they use (``Literature.strings``)."""
     raws, seen = [], set()
     for entry in entries:
         if entry.key.lower() not in seen:
@@ -324,24 +306,20 @@ def format_citations(entries: Iterable[BibEntry], lang: str) -> dict[str, str]:
     except RuntimeError as exc:
         raise CitationError(str(exc)) from None
     out = out.replace("\r\n", "\n")
-    return {m.group("key"): _for_python_markdown(" ".join(m.group("text").split())) for m in _CSL_ENTRY.finditer(out)}
+    return {m.group("key"): " ".join(m.group("text").split()) for m in _CSL_ENTRY.finditer(out)}
 
 
-def _for_python_markdown(text: str) -> str:
-    """Pandoc's Markdown escapes (``\\$``, ``\\<``, ``\\@``) rewritten for Python-Markdown.
 
-    A literal ``<`` becomes ``&lt;`` (Python-Markdown has no ``\\<``), braces are escaped so that
-    ``attr_list`` never reads a title as attributes, and pointless backslashes are dropped. A bare
-    ``<`` only ever opens one of pandoc's ``<https://...>`` autolinks.
-    """
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append("&lt;" if nxt == "<" else f"\\{nxt}" if nxt in PY_MARKDOWN_ESCAPES or nxt.isalnum() else nxt)
-            i += 2
-            continue
-        out.append(f"\\{c}" if c in "{}" else c)
-        i += 1
-    return "".join(out)
+REFERENCES_VERSION = "1"  # bump when format_citations changes its output for the same entries
+
+
+def cached_citations(entries: list[BibEntry], lang: str, store: cache.Cache) -> dict[str, str]:
+    """``format_citations`` through the cache: pandoc runs again only when an entry, the language or
+    pandoc itself changed."""
+    if not entries:
+        return {}
+    items = json.dumps([to_csl_json(e) for e in entries], ensure_ascii=False, sort_keys=True)
+    address = cache.key(REFERENCES_VERSION, pypandoc.get_pandoc_version(), lang, items)
+    data = store.get_or_make(address, lambda: json.dumps(format_citations(entries, lang), ensure_ascii=False,
+                                                         sort_keys=True).encode("utf-8"))
+    return json.loads(data)

@@ -15,12 +15,16 @@ import subprocess
 
 import pypandoc
 
-from . import settings
-from .records import BibEntry, Document
-from .render import citation, section, strip_comments
+from .. import cache, settings, urls
+from ..kinds import BRIEF
+from ..markup import reference, strip_comments
+from ..context import SiteContext
+from ..records import Asset, BibEntry, Document
 
 DEFAULT_DATE = dt.date(2019, 1, 1)  # as build.source_date: a fixed stamp when a brief has no date
 CSL_LANG = {"en": "en-CA", "fr": "fr-CA"}
+CACHE_SUFFIX = ".docx"
+HANDOUT_VERSION = "1"  # bump when handouts change for the same text, to refresh the cache
 
 
 class HandoutError(Exception):
@@ -30,15 +34,14 @@ class HandoutError(Exception):
 def handout_markdown(doc: Document, audience: str, references: list[BibEntry] | list[str]) -> str:
     """The handout's text: key messages, the audience's part and the sources, comments removed.
 
-    ``references`` are entries (shown with ``render.citation``) or already formatted Markdown lines.
+    ``references`` are entries (shown with ``markup.reference``) or already formatted Markdown lines.
     """
-    conf = settings.audiences()
-    strings = settings.strings(doc.lang)
-    parts = [f"## {conf['core_sections']['key-messages'][doc.lang]}", "", strip_comments(section(doc, "key-messages")), "",
-             f"## {conf['audiences'][audience]['heading'][doc.lang]}", "", strip_comments(section(doc, audience)), ""]
-    refs = [r if isinstance(r, str) else citation(r) for r in references]
+    model = settings.content_model()
+    parts = [f"## {model.core_sections['key-messages'].heading[doc.lang]}", "", strip_comments(doc.section("key-messages")), "",
+             f"## {model.audiences[audience].heading[doc.lang]}", "", strip_comments(doc.section(audience)), ""]
+    refs = [r if isinstance(r, str) else reference(r.fields) for r in references]
     if refs:
-        parts += [f"## {strings['sources']}", ""] + [f"- {r}" for r in refs] + [""]
+        parts += [f"## {settings.text(doc.lang, 'sources')}", ""] + [f"- {r}" for r in refs] + [""]
     return "\n".join(parts)
 
 
@@ -54,3 +57,25 @@ def audience_handout_docx(markdown: str, title: str, lang: str, published: dt.da
     if proc.returncode:
         raise HandoutError(proc.stderr.decode("utf-8", "replace").strip())
     return proc.stdout
+
+
+def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
+    """A DOCX handout per brief and audience part, beside the audience view; pandoc runs only for
+    texts the cache has not seen."""
+    out = []
+    for langs in ctx.documents(BRIEF).values():
+        for doc in langs.values():
+            refs = [r for k in doc.sources if (r := ctx.references.get(doc.lang, {}).get(k))]
+            for audience in ctx.model.audiences:
+                if ctx.has_handout(doc, audience):
+                    out.append(_handout(doc, audience, refs, store))
+    return out
+
+
+def _handout(doc: Document, audience: str, refs: list[str], store: cache.Cache) -> Asset:
+    markdown = handout_markdown(doc, audience, refs)
+    title = f"{doc.title} — {settings.content_model().audiences[audience].heading[doc.lang]}"
+    address = cache.key(HANDOUT_VERSION, markdown, title, doc.lang, str(doc.sort_date))
+    data = store.get_or_make(address, lambda: audience_handout_docx(markdown, title, doc.lang, doc.sort_date))
+    page = urls.audience_view(BRIEF, doc.lang, doc.id, audience)
+    return Asset(urls.download(page, doc.id, f"-{audience}.docx"), data, (doc.path,))

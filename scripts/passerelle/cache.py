@@ -1,0 +1,58 @@
+"""The one content-addressed cache for expensive work (spaCy enrichment, pandoc citations and handouts).
+
+An entry's name is the SHA-256 of everything its bytes depend on (the text, the tool and its version,
+the settings), so a changed input simply misses and an unchanged one is never recomputed. Entries are
+written atomically: a build interrupted mid-write never leaves half an entry behind."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+CACHE_DIR = Path(".cache") / "passerelle"  # under the project root; CI caches this folder
+
+
+def key(*parts: str) -> str:
+    """The address of an entry: a hash of every input it depends on, in order."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """One namespace of the cache (e.g. ``enrich``), a folder of ``<hash><suffix>`` files; None keeps nothing."""
+
+    def __init__(self, folder: Path | str | None, suffix: str = ""):
+        self.folder = Path(folder) if folder else None
+        self.suffix = suffix
+
+    @classmethod
+    def for_project(cls, root: Path, namespace: str, suffix: str = "") -> Cache:
+        return cls(Path(root) / CACHE_DIR / namespace, suffix)
+
+    def path(self, address: str) -> Path | None:
+        return self.folder / f"{address}{self.suffix}" if self.folder else None
+
+    def get(self, address: str) -> bytes | None:
+        path = self.path(address)
+        try:
+            return path.read_bytes() if path else None
+        except OSError:
+            return None
+
+    def put(self, address: str, data: bytes) -> None:
+        path = self.path(address)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+
+    def get_or_make(self, address: str, make: Callable[[], bytes]) -> bytes:
+        data = self.get(address)
+        if data is None:
+            data = make()
+            self.put(address, data)
+        return data

@@ -1,0 +1,36 @@
+"""`passerelle build`: check, then build the bilingual site into site/."""
+from __future__ import annotations
+
+import sys
+
+from .. import report
+from .common import add_root, print_diagnostic, project_root
+
+NAME = "build"
+HELP = "check, then build the bilingual site into site/"
+
+
+def configure(parser) -> None:
+    add_root(parser)
+
+
+def run(args) -> int:
+    from ..build import SITE_DIR, build
+    from ..enrich import EnrichError
+    from ..sitegen import BuildError
+    from ..vocabulary import VocabularyError
+
+    root = project_root(args.root)
+    try:
+        result = build(root)
+    except BuildError as exc:
+        print(f"passerelle: the site generator refused the pages:\n{exc}", file=sys.stderr)
+        return 1
+    except (EnrichError, VocabularyError) as exc:
+        print_diagnostic(exc.diagnostic)
+        return 1
+    print(report.as_text(result.checked.project, result.checked.diagnostics))
+    c = result.report.counts()
+    print(f"built {c['pages']} pages from {c['inputs']} inputs ({c['rejected']} rejected) — open {root / SITE_DIR / 'index.html'}"
+          f" or run: passerelle serve")
+    return 1 if report.errors(result.checked.diagnostics) else 0

@@ -1,0 +1,21 @@
+"""`passerelle check`: validate content/ and literature/."""
+from __future__ import annotations
+
+from .. import report
+from .common import add_root, project_root
+
+NAME = "check"
+HELP = "validate content/ and literature/"
+
+
+def configure(parser) -> None:
+    parser.add_argument("--format", choices=sorted(report.FORMATS), default="text")
+    add_root(parser)
+
+
+def run(args) -> int:
+    from ..build import check
+
+    checked = check(project_root(args.root))
+    print(report.FORMATS[args.format](checked.project, checked.diagnostics))
+    return 1 if report.errors(checked.diagnostics) else 0

@@ -1,0 +1,94 @@
+"""Phase one of page generation: collect everything once (documents by kind and language, tags and
+labels, formatted references, related documents) so that every generator, including those that need
+the whole corpus, reads the same context and stays pure."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import settings
+from .kinds import BRIEF, ContentKind
+from .records import Acronym, Document, DocumentExtras, Enrichment, Labelled, Literature, Project
+from .settings import ContentModel
+from .vocabulary import load_vocabulary
+
+RELATED_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What the page generators and exports read: built once per build, never changed."""
+
+    project: Project
+    extras: dict[str, DocumentExtras]  # document path -> tags, acronyms, readability
+    references: dict[str, dict[str, str]]  # lang -> BibTeX key -> reference formatted by citeproc (pandoc Markdown)
+    model: ContentModel = field(default_factory=settings.content_model)
+
+    @property
+    def literature(self) -> Literature:
+        return self.project.literature
+
+    @cached_property
+    def _groups(self) -> dict[str, dict[str, dict[str, Document]]]:
+        groups: dict[str, dict[str, dict[str, Document]]] = defaultdict(lambda: defaultdict(dict))
+        for doc in self.project.documents:
+            if doc.id:
+                groups[doc.kind][doc.id].setdefault(doc.lang, doc)
+        return {kind: dict(sorted(ids.items())) for kind, ids in groups.items()}
+
+    def documents(self, kind: ContentKind) -> dict[str, dict[str, Document]]:
+        """id -> lang -> document, sorted by id."""
+        return self._groups.get(kind.name, {})
+
+    def in_lang(self, lang: str, kind: ContentKind = BRIEF) -> list[Document]:
+        return [g[lang] for g in self.documents(kind).values() if lang in g]
+
+    def extra(self, doc: Document) -> DocumentExtras:
+        return self.extras.get(doc.path) or DocumentExtras()
+
+    def audience_parts(self, doc: Document) -> list[str]:
+        return self.model.audience_parts(doc)
+
+    def has_handout(self, doc: Document, audience: str) -> bool:
+        """A part with text gets a printable handout (the handouts export and the pages agree on this)."""
+        return audience in self.model.audiences and audience in doc.audiences and bool(doc.section(audience).strip())
+
+    def related(self, doc: Document, limit: int = RELATED_LIMIT) -> list[Document]:
+        """Documents sharing the most topics and regions with this one (same language)."""
+        mine = {t.id for t in self.extra(doc).tags}
+        scored = []
+        for other in self.in_lang(doc.lang):
+            if other.id == doc.id:
+                continue
+            theirs = {t.id for t in self.extra(other).tags}
+            union = mine | theirs
+            if union and mine & theirs:
+                scored.append((-len(mine & theirs) / len(union), other.id, other))
+        return [o for _, _, o in sorted(scored, key=lambda t: (t[0], t[1]))[:limit]]
+
+
+def newest_first(docs) -> list[Document]:
+    return sorted(docs, key=lambda d: (-d.sort_date.toordinal(), d.id))
+
+
+def document_extras(docs: list[Document], enrichments: dict[str, Enrichment]) -> dict[str, DocumentExtras]:
+    """Tags beside each document's text: hand-given first, then enrichment's, labelled in its language."""
+    vocab = load_vocabulary()
+    labels = {(c.id, lang): c.labels.get(lang, c.id) for c in vocab.concepts for lang in c.labels}
+    out = {}
+    for doc in docs:
+        e = enrichments.get(doc.path)
+        topics = {t: labels.get((t, doc.lang), t) for t in doc.topics}
+        regions = {r: labels.get((r, doc.lang), r) for r in doc.regions}
+        for tag in e.tags if e else []:
+            (regions if tag.facet == "region" else topics).setdefault(tag.id, tag.label)
+        out[doc.path] = DocumentExtras(
+            topics=_labelled(topics), regions=_labelled(regions),
+            acronyms=tuple(Acronym(s, l) for s, l in sorted({(a.short, a.long) for a in (e.acronyms if e else [])})),
+            readability=e.readability if e else {})
+    return out
+
+
+def _labelled(tags: dict[str, str]) -> tuple[Labelled, ...]:
+    return tuple(Labelled(i, label) for i, label in sorted(tags.items(), key=lambda kv: kv[1].lower()))

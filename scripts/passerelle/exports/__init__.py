@@ -1,0 +1,24 @@
+"""Stage 4b: exports, the files published beside the pages. Each reads the same ``SiteContext`` as the
+page generators and returns ``Asset`` records; expensive work (pandoc) goes through the cache
+namespace it is given (named after the module). A new export is one module and one line below."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..cache import Cache
+from ..context import SiteContext
+from ..records import Asset
+from . import citation_files, handouts
+
+EXPORTS = (
+    citation_files,  # BibTeX, RIS, CSL-JSON beside every brief page
+    handouts,  # a DOCX per audience part (pandoc)
+)
+
+
+def render(ctx: SiteContext, root: Path) -> list[Asset]:
+    out: list[Asset] = []
+    for export in EXPORTS:
+        store = Cache.for_project(root, export.__name__.rsplit(".", 1)[-1], getattr(export, "CACHE_SUFFIX", ""))
+        out += export.generate(ctx, store)
+    return out

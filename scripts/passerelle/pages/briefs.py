@@ -1,0 +1,98 @@
+"""Brief pages: the full brief, one view per audience, and a notice where a language is missing."""
+from __future__ import annotations
+
+from .. import readability, urls
+from ..kinds import BRIEF
+from ..markup import abbreviations, block, esc, from_pandoc, heading, link, reference
+from ..records import LANGS, Document, Page
+from .common import badges, page, publishable, readability_badge, summary, t, tag_line
+from ..context import SiteContext
+from .missing import notice_page
+
+CITATION_FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
+
+
+def generate(ctx: SiteContext) -> list[Page]:
+    pages = []
+    for langs in ctx.documents(BRIEF).values():
+        for lang in LANGS:
+            doc = langs.get(lang)
+            if doc is None:
+                pages.append(notice_page(BRIEF, lang, next(iter(langs.values()))))
+                continue
+            pages.append(full_page(ctx, doc))
+            pages += [audience_page(ctx, doc, a) for a in ctx.audience_parts(doc)]
+    return pages
+
+
+def head(ctx: SiteContext, doc: Document, title: str, here: str, audience: str | None = None) -> list[str]:
+    """Title, summary, badges and tags: the top of every page of a brief."""
+    if audience:
+        badge = readability_badge(doc, readability.measure(doc.section(audience), doc.lang),
+                                  ctx.model.audiences[audience].targets)
+    else:
+        badge = readability_badge(doc, ctx.extra(doc).readability)
+    out = [heading(1, esc(title)), "", summary(doc), "", badges(ctx, doc) + (" " + badge if badge else ""), ""]
+    tags = tag_line(ctx, doc, here)
+    if tags:
+        out += block([tags], "pa-tags") + [""]
+    return out
+
+
+def role_links(ctx: SiteContext, doc: Document, here: str, current: str | None) -> list[str]:
+    out = []
+    for a in ctx.audience_parts(doc):
+        spec = ctx.model.audiences[a]
+        label, about = esc(spec.heading[doc.lang]), esc(spec.about[doc.lang])
+        target = urls.link(here, urls.audience_view(BRIEF, doc.lang, doc.id, a))
+        out.append(f"- **{label}** — {about}" if a == current else f"- {link(label, target)} — {about}")
+    return out
+
+
+def cite_this(ctx: SiteContext, doc: Document, here: str, audience: str | None = None) -> list[str]:
+    """The formatted reference (pandoc citeproc) and the source in three formats, beside the page."""
+    refs = ctx.references.get(doc.lang, {})
+    lines = [heading(2, esc(t(doc.lang, "cite_this")), "source"), ""]
+    lines += [f"- {from_pandoc(refs[e.key]) if refs.get(e.key) else reference(e.fields)}"
+              for e in ctx.literature.cited_by(doc)]
+    downloads = [link(name, urls.link(here, urls.download(here, doc.id, suffix))) for name, suffix in CITATION_FORMATS]
+    lines += ["", f"{esc(t(doc.lang, 'download_citation'))}: " + " · ".join(downloads)]
+    if audience and ctx.has_handout(doc, audience):
+        target = urls.link(here, urls.download(here, doc.id, f"-{audience}.docx"))
+        lines += ["", link(esc(t(doc.lang, "download_handout")), target)]
+    return lines
+
+
+def full_page(ctx: SiteContext, doc: Document) -> Page:
+    lang, here = doc.lang, urls.document(BRIEF, doc.lang, doc.id)
+    lines = head(ctx, doc, doc.title, here)
+    lines += [heading(2, esc(t(lang, "read_for_role")), "roles"), ""] + role_links(ctx, doc, here, None) + [""]
+    for sid, core in ctx.model.core_sections.items():
+        body = publishable(doc.section(sid), here)
+        if body:
+            lines += [heading(2, esc(core.heading[lang]), sid), "", body, ""]
+    lines += cite_this(ctx, doc, here)
+    related = ctx.related(doc)
+    if related:
+        lines += ["", heading(2, esc(t(lang, "related")), "related"), ""]
+        lines += [f"- {link(esc(r.title), urls.link(here, urls.document(BRIEF, lang, r.id)))}" for r in related]
+    lines += [""] + abbreviations((a.short, a.long) for a in ctx.extra(doc).acronyms)
+    return page(here, doc.title, lines, (doc.path,), doc.summary, kind="brief", doc_id=doc.id)
+
+
+def audience_page(ctx: SiteContext, doc: Document, audience: str) -> Page:
+    lang, here = doc.lang, urls.audience_view(BRIEF, doc.lang, doc.id, audience)
+    part = ctx.model.audiences[audience].heading[lang]
+    title = f"{doc.title} — {part}"
+    lines = head(ctx, doc, title, here, audience)
+    key = publishable(doc.section("key-messages"), here)
+    if key:
+        lines += [heading(2, esc(ctx.model.core_sections["key-messages"].heading[lang]), "key-messages"), "", key, ""]
+    lines += block([heading(2, esc(part), f"part-{audience}"), "", publishable(doc.section(audience), here)],
+                   "pa-audience-part", audience) + [""]
+    lines += [heading(2, esc(t(lang, "other_views")), "roles"), "",
+              f"- {link(esc(t(lang, 'full_brief')), urls.link(here, urls.document(BRIEF, lang, doc.id)))}"]
+    lines += role_links(ctx, doc, here, audience) + [""]
+    lines += cite_this(ctx, doc, here, audience)
+    lines += [""] + abbreviations((a.short, a.long) for a in ctx.extra(doc).acronyms)
+    return page(here, title, lines, (doc.path,), doc.summary, kind="brief-audience", doc_id=doc.id, audience=audience)

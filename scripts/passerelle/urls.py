@@ -1,0 +1,99 @@
+"""Every address of the site comes from here: where a page sits in the docs tree, where it is
+published, where its downloads sit, and the relative links between them.
+
+A page is named by its *source*: ``<lang>/<path>.md`` in the generated docs tree (``en/briefs/x/index.md``,
+``fr/about.md``). The default language is published at the root and the others under ``/<lang>/``;
+``page.md`` is published as ``page/`` and ``index.md`` as its folder."""
+from __future__ import annotations
+
+import posixpath
+
+from .kinds import ContentKind
+from .records import DEFAULT_LANG
+
+INDEX = "index.md"
+MEDIA = "media"
+
+
+def source(lang: str, *parts: str) -> str:
+    return "/".join((lang,) + parts)
+
+
+# ---------------------------------------------------------------- pages, by what they show
+
+
+def home(lang: str) -> str:
+    return source(lang, INDEX)
+
+
+def document(kind: ContentKind, lang: str, doc_id: str) -> str:
+    return source(lang, kind.url_format.format(id=doc_id), INDEX)
+
+
+def audience_view(kind: ContentKind, lang: str, doc_id: str, audience: str) -> str:
+    return source(lang, kind.url_format.format(id=doc_id), f"{audience}.md")
+
+
+def listing(lang: str, folder: tuple[str, ...], number: int = 1) -> str:
+    """Page ``number`` of a paginated listing: the folder's index, then ``page-<n>``."""
+    return source(lang, *folder, INDEX if number == 1 else f"page-{number}.md")
+
+
+def topic(lang: str, tag_id: str) -> str:
+    return source(lang, "topics", f"{tag_id}.md")
+
+
+def single(lang: str, name: str) -> str:
+    """A page of its own at the top of a language: ``glossary``, ``literature``, ``about``."""
+    return source(lang, f"{name}.md")
+
+
+def media(lang: str, name: str = "") -> str:
+    return source(lang, MEDIA, name) if name else source(lang, MEDIA)
+
+
+def beside(page: str, filename: str) -> str:
+    """A download published in the folder of the page's address (``briefs/x/frontline/x.bib``)."""
+    return posixpath.join(url_folder(page), filename)
+
+
+def download(page: str, doc_id: str, suffix: str) -> str:
+    """A document's download beside one of its pages: ``<id>.bib``, ``<id>.ris``, ``<id>.json``,
+    ``<id>-<audience>.docx``."""
+    return beside(page, f"{doc_id}{suffix}")
+
+
+# ---------------------------------------------------------------- published addresses
+
+
+def url_folder(page: str) -> str:
+    """The source path of the folder a page is published as: ``en/briefs/x/frontline.md`` -> ``en/briefs/x/frontline``."""
+    folder, name = posixpath.split(page)
+    return folder if name == INDEX else posixpath.join(folder, name[:-3])
+
+
+def published(path: str) -> str:
+    """Where a source page or file is served, relative to the site root: ``fr/briefs/x/index.md`` ->
+    ``fr/briefs/x/``, ``en/about.md`` -> ``about/``, ``en/briefs/x/x.bib`` -> ``briefs/x/x.bib``."""
+    lang, rest = path.split("/", 1)
+    if rest.endswith(".md"):
+        rest = posixpath.relpath(url_folder(path), lang) + "/"
+        rest = "" if rest == "./" else rest
+    return ("" if lang == DEFAULT_LANG else f"{lang}/") + rest
+
+
+# ---------------------------------------------------------------- links
+
+
+def link(page: str, target: str) -> str:
+    """A Markdown link from a page's source to another source (page or file); the site generator
+    turns links between sources into links between published addresses."""
+    return posixpath.relpath(target, posixpath.dirname(page))
+
+
+def href(page: str, target: str) -> str:
+    """An HTML link from one published page to another (for raw HTML, which no generator rewrites)."""
+    here = published(page)
+    there = published(target)
+    rel = posixpath.relpath(there or ".", here or ".")
+    return rel + "/" if there.endswith("/") or not there else rel
