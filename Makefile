@@ -4,16 +4,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SEARCH_STAMP := scripts/search/node_modules/.installed
 
 .PHONY: install system-deps site test check report bench lock serve clean compare-site
 
-## Python dependencies from the hash-locked file, then Passerelle itself (editable).
-install: $(STAMP)
+## Python dependencies from the hash-locked file, then Passerelle itself (editable); Node and the
+## search's npm packages (lunr, lunr-languages: locked in scripts/search/package-lock.json).
+install: $(STAMP) $(SEARCH_STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(SEARCH_STAMP): scripts/search/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm; fi; }
+	npm ci --prefix scripts/search --silent --no-audit --no-fund
 	touch $@
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
@@ -26,7 +35,7 @@ system-deps:
 
 site: install
 	$(BIN)/passerelle build
-	@echo "Open site/index.html in a browser (search works best with: $(BIN)/passerelle serve)"
+	@echo "Open site/index.html in a browser (search works from the folder too), or run: $(BIN)/passerelle serve"
 
 check: install
 	$(BIN)/passerelle check

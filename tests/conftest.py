@@ -20,6 +20,11 @@ hypothesis_settings.register_profile("repeatable", derandomize=True, database=No
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile("explore" if os.environ.get("PASSERELLE_EXPLORE") else "repeatable")
 
+# Messages follow LC_ALL/LC_MESSAGES/LANG for files without a language: the suite asserts English text,
+# so it runs in no locale of its own (tests of the French messages set theirs).
+for _var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+    os.environ.pop(_var, None)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PASSERELLE_SHARED", REPO.parent / "shared"))
 SEED_000 = SHARED / "seeds" / "000_37bf8fe306eb0732.txt"

@@ -78,12 +78,12 @@ def test_pages_not_built_yet_are_reported(bundled_site: Path, name, path):
 def test_no_axe_violation_with_the_search_overlay_open(axe_page, lang):
     _, base, page = axe_page
     page.goto(base + ("/fr/" if lang == "fr" else "/"))
-    page.locator(".md-search__input").click()
+    page.locator("input[type=search]").click()
     page.keyboard.type("newcomers" if lang == "en" else "arrivants")
-    # results, or the "no matching documents" line: either way the overlay is what axe checks
-    page.locator(".md-search-result__meta").wait_for()
+    page.locator("[data-search-results] a").first.wait_for()  # results and facets shown: what axe checks
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")  # colours settled
-    assert page.locator(".md-search__output").is_visible()
+    assert page.locator("#pa-search-panel").is_visible()
+    assert page.locator("#pa-search-panel").get_attribute("aria-label")  # the dialog has a name
     assert violations(page) == []
 
 
@@ -106,7 +106,7 @@ def test_keyboard_reaches_search_language_switch_and_audience_links(axe_page):
     _, base, page = axe_page
     page.goto(base + "/" + BRIEF)
     order = tab_through(page, 80)
-    search = next(i for i, f in enumerate(order) if "md-search__input" in f["cls"])
+    search = next(i for i, f in enumerate(order) if "pa-search-input" in f["cls"])
     switch = next(i for i, f in enumerate(order) if f["label"] == "Select language")
     french = next(i for i, f in enumerate(order) if f["hreflang"] == "fr")
     audience = [i for i, f in enumerate(order) if f["href"] in ("frontline/", "managers/", "funders/")]

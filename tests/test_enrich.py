@@ -56,7 +56,8 @@ def test_vocabulary_has_every_required_concept_in_both_languages():
         for cid in ids:
             c = have[(facet, cid)]
             assert c.labels["en"] and c.labels["fr"] and c.terms["en"] and c.terms["fr"]
-    assert isinstance(vocab.version, int) and vocab.threshold("region") >= 2
+    assert isinstance(vocab.version, int)
+    assert vocab.threshold("region").needed(12) == 1 and vocab.threshold("region").needed(3000) >= 2
 
 
 def test_broken_vocabulary_is_reported_with_its_line(tmp_path):
@@ -99,16 +100,65 @@ def test_regions_from_names_abbreviations_and_cities_in_both_languages():
     assert ("region", "CA-ON") not in tags(fr)  # "ont" (the verb) is not "Ont."
 
 
-def test_passing_mention_and_reference_list_do_not_tag_ontario():
-    body = "## What did they find? {#findings}\n\nAgencies want shared tools. One pilot ran in Ontario.\n"
+PLACES = ("Ontario", "Toronto", "Ottawa", "Canada", "Quebec", "British Columbia", "Alberta", "Manitoba", "Nova Scotia",
+          "Vancouver", "Montreal", "Calgary", "national", "federal", "B.C.", "Saskatchewan", "Hamilton", "Windsor")
+
+
+def long_filler(words: int) -> str:
+    """Seed paragraphs naming no place, about ``words`` words, as a long brief's findings."""
+    paras, n = [], 0
+    for para in (" ".join(p.split()) for p in SEED.split("\n\n")):
+        if len(para.split()) >= 40 and para.endswith(".") and not any(pl.lower() in para.lower() for pl in PLACES):
+            paras.append(para)
+            n += len(para.split())
+        if n >= words:
+            break
+    return "\n\n".join(paras)
+
+
+def test_passing_mention_in_a_long_brief_and_reference_list_do_not_tag_ontario():
+    body = "## What did they find? {#findings}\n\n" + long_filler(1600) + "\n\nOne pilot ran in Ontario.\n"
     refs = ("\n## References {#references}\n\n"
             "- Ontario Council of Agencies Serving Immigrants (2019). Settlement in Ontario. Toronto, Ontario: OCASI.\n"
             "- Government of Ontario (2018). Newcomers in Ontario. Toronto.\n")
-    control = body.replace("One pilot ran in Ontario.", "One pilot ran in Ontario. A second ran in Toronto.")
-    passing, listed, tagged = E.enrich_texts([(body, "en"), (body + refs, "en"), (control, "en")])
-    assert ("region", "CA-ON") not in tags(passing)
-    assert ("region", "CA-ON") not in tags(listed)
-    assert tags(tagged)[("region", "CA-ON")].count == 2  # the same body with two mentions does tag
+    control = body.replace("One pilot ran in Ontario.", "One pilot ran in Ontario, in Toronto and Ottawa; "
+                           "Ontario agencies ran it.")
+    short = "## What did they find? {#findings}\n\nOne pilot ran in Ontario.\n"
+    passing, listed, tagged, brief = E.enrich_texts([(body, "en"), (body + refs, "en"), (control, "en"), (short, "en")])
+    assert ("region", "CA-ON") not in tags(passing)  # one passing mention in ~1,600 words
+    assert ("region", "CA-ON") not in tags(listed)  # the reference list does not count
+    assert tags(tagged)[("region", "CA-ON")].count == 4  # the same long body with four mentions does tag
+    assert ("region", "CA-ON") in tags(brief)  # one clear mention tags a short text
+
+
+def test_title_and_summary_weigh_more_than_the_body():
+    body = "## What did they find? {#findings}\n\n" + long_filler(1600) + "\n\nOne pilot ran in Ontario.\n"
+    (plain,) = E.enrich_texts([(body, "en")])
+    (led,) = E.enrich_texts([(body, "en", "Pooling client data in Ontario\n\nA pilot in one province.")])
+    assert ("region", "CA-ON") not in tags(plain) and ("region", "CA-ON") in tags(led)
+    assert led.readability == plain.readability  # the lead is not measured as part of the body
+    assert tags(led)[("region", "CA-ON")].count == 2
+
+
+def test_tag_text_short_inputs_both_languages():
+    assert {(t.facet, t.id) for t in E.tag_text("language classes in Halifax", "en")} == {
+        ("service", "language-training"), ("region", "CA-NS")}
+    assert {(t.facet, t.id) for t in E.tag_text("santé mentale des réfugiés", "fr")} == {
+        ("theme", "mental-health"), ("population", "refugees")}
+    assert E.tag_text("", "fr") == []
+
+
+def test_per_concept_exceptions_not_in_and_weak():
+    # "évaluation des besoins" is a service, not the data-and-evaluation theme
+    got = {(t.facet, t.id) for t in E.tag_text("Je fais l'évaluation des besoins de la famille.", "fr")}
+    assert ("service", "needs-assessment-referrals") in got and ("theme", "data-and-evaluation") not in got
+    # "Partnership" inside a program's name is not the collaboration theme
+    got = {(t.facet, t.id) for t in E.tag_text("The Nurse-Family Partnership changed its services.", "en")}
+    assert ("theme", "collaboration") not in got
+    # a weak word counts half: one mention does not tag a sentence, two do
+    assert not E.tag_text("Our funders asked a question.", "en")
+    assert ("theme", "funding-and-capacity") in {(t.facet, t.id) for t in E.tag_text(
+        "Our funders asked a question, and other funders agreed.", "en")}
 
 
 def test_acronyms_defined_in_text_both_forms():
@@ -181,12 +231,13 @@ def test_cache_re_enriches_exactly_the_edited_text(tmp_path):
 
 def test_vocabulary_edit_and_threshold_setting(tmp_path):
     src = (Path(E.__file__).parent / "data" / "vocabulary.yml").read_text(encoding="utf-8")
-    one = tmp_path / "vocabulary.yml"
-    one.write_text(src.replace("  region: 2\n", "  region: 1\n", 1), encoding="utf-8")
+    two = tmp_path / "vocabulary.yml"
+    assert "threshold:\n  default: {" in src
+    two.write_text(src.replace("threshold:\n  default: {", "threshold:\n  region: 2\n  default: {", 1), encoding="utf-8")
     text = "One pilot ran in Ontario."
-    (strict,) = E.enrich_texts([(text, "en")])
-    (loose,) = E.enrich_texts([(text, "en")], vocabulary_path=one)
-    assert ("region", "CA-ON") not in tags(strict) and ("region", "CA-ON") in tags(loose)
+    (loose,) = E.enrich_texts([(text, "en")])
+    (strict,) = E.enrich_texts([(text, "en")], vocabulary_path=two)
+    assert ("region", "CA-ON") in tags(loose) and ("region", "CA-ON") not in tags(strict)
 
 
 def test_missing_model_is_a_diagnostic_with_a_hint():

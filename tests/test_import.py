@@ -176,15 +176,19 @@ def test_odt_in_french_and_html_inputs(project, tmp_path, capsys):
     (draft,) = _new_briefs(project, before)
     assert draft.name == "newcomers-and-technology.en.md"
     meta, body = _front(draft)
-    assert meta["title"] == "Newcomers and technology" and meta["sources"] == []
+    # no entry matched: the report's own entry, with only what the page states (its title), is written and cited
+    assert meta["title"] == "Newcomers and technology" and meta["sources"] == ["newcomers"]
+    bib = (project / "literature" / "imported.bib").read_text(encoding="utf-8")
+    assert "@misc{newcomers," in bib and "title = {Newcomers and technology}" in bib and "author" not in bib
+    assert bib.startswith("% Made by `passerelle import`")
     assert "alert(1)" not in body and "onclick" not in body and "javascript:" not in body
     assert "https://tracker.example" not in body and "[KM4S](https://km4s.ca/)" in body
     assert "training **time**" in body
-    assert "No entry in literature/ matched" in draft.read_text(encoding="utf-8")
+    assert "is in literature/imported.bib: review it" in draft.read_text(encoding="utf-8")
     rc, report = check_json(project)
     named = {d["path"] for d in report["diagnostics"] if d["severity"] == "error"}
     assert rc == 1 and named == {odt_draft.relative_to(project).as_posix(), draft.relative_to(project).as_posix()}
-    assert any(d["code"] == "frontmatter-empty-field" and d["path"].endswith(draft.name) for d in report["diagnostics"])
+    assert any(d["code"] == "source-incomplete" and d["path"].endswith(draft.name) for d in report["diagnostics"])
     assert _import(project, html, id="newcomers-and-technology") == 2  # an id already taken is refused
     assert "already exists" in capsys.readouterr().err
 

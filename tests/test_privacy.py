@@ -33,11 +33,11 @@ def test_browsing_every_page_kind_leaves_no_trace(bundled_site: Path):
         outside = record_outside_requests(page, base)
         for url in urls:
             page.goto(base + url)  # requests a page starts after "load" are still recorded by the listener
-        for query, prefix in (("newcomers", "/"), ("arrivants", "/fr/")):  # search loads its worker and index
+        for query, prefix in (("newcomers", "/"), ("arrivants", "/fr/")):  # search loads its client and index
             page.goto(base + prefix)
-            page.locator(".md-search__input").click()
+            page.locator("input[type=search]").click()
             page.keyboard.type(query)
-            page.locator(".md-search-result__meta").wait_for()
+            page.locator("[data-search-results] a").first.wait_for()
             page.wait_for_load_state("networkidle")
         page.goto(base + "/" + BRIEF)
         page.locator(".md-header__option .md-select").first.hover()  # the language menu

@@ -2,9 +2,12 @@
 audience part reads against its target, and which translations are missing."""
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from pathlib import Path
 
 from . import readability, settings
+from .cache import Cache
 from .build import enrich_documents
 from .records import Diagnostic, Document, Project
 
@@ -50,4 +53,60 @@ def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -
         if rows:
             out += ["", "| audience | words / cap | readability | targets |", "|---|---|---|---|"] + rows
         out.append("")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- tags before and after a vocabulary change
+
+class TagsDiffError(Exception):
+    """The vocabulary at a git ref could not be read (unknown ref, not a git checkout, no file there)."""
+
+
+def vocabulary_at(ref: str, folder: Path) -> Path:
+    """``data/vocabulary.yml`` as it was at git ``ref``, written to a file in ``folder`` (read-only git)."""
+    from .vocabulary import DEFAULT_PATH
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(DEFAULT_PATH.parent), *args], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise TagsDiffError((done.stderr or done.stdout).strip() or f"git {args[0]} failed")
+        return done.stdout
+
+    if ref.startswith("-"):
+        raise TagsDiffError(f"not a git ref: {ref!r}")
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    rel = DEFAULT_PATH.resolve().relative_to(top.resolve()).as_posix()
+    out = folder / "vocabulary-at-ref.yml"
+    out.write_text(git("show", f"{ref}:{rel}"), encoding="utf-8")
+    return out
+
+
+def _tag_set(e) -> dict[tuple[str, str], str]:
+    return {(t.facet, t.id): t.label for t in e.tags}
+
+
+def tags_diff(root: Path, project: Project, ref: str) -> str:
+    """Markdown: per document, the tags enrichment gives with the vocabulary and thresholds at ``ref`` and
+    those it gives now (same code, same title and summary weighting), so an editor sees what a change does."""
+    from .enrich import enrich_texts
+
+    docs = sorted(project.documents, key=lambda d: d.path)
+    items = [(d.body, d.lang, f"{d.title}\n\n{d.summary}") for d in docs]
+    cache_dir = Cache.for_project(root, "enrich").folder
+    with tempfile.TemporaryDirectory() as tmp:
+        before = enrich_texts(items, vocabulary_path=vocabulary_at(ref, Path(tmp)), cache_dir=cache_dir)
+    after = enrich_texts(items, cache_dir=cache_dir)
+    out = [f"## Tags: `{_cell(ref)}` → working tree", ""]
+    changed = 0
+    for doc, old, new in zip(docs, before, after):
+        a, b = _tag_set(old), _tag_set(new)
+        added, removed = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+        if not added and not removed:
+            continue
+        changed += 1
+        out += [f"### `{_cell(doc.path)}`", ""]
+        out += [f"- added: {_cell(b[k])} (`{k[0]}:{k[1]}`)" for k in added]
+        out += [f"- removed: {_cell(a[k])} (`{k[0]}:{k[1]}`)" for k in removed]
+        out.append("")
+    out.append(f"{changed} of {len(docs)} documents change tags.")
     return "\n".join(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import exports, load, pages, sitegen, urls, validate
 from .cache import Cache
-from .context import SiteContext, document_extras
+from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
 from .records import (LANGS, Asset, BuildReport, BuildResult, Checked, Diagnostic, Document, Enrichment, InputReport,
                       Page, Project, errors)
@@ -24,7 +24,8 @@ def check(root: Path) -> Checked:
     return Checked(project, validate.validate(project))
 
 
-def build(root: Path) -> BuildResult:
+def build(root: Path, offline: bool = False) -> BuildResult:
+    """The site in ``site/``; with ``offline``, also ``site/site-offline.zip``, linked from the About pages."""
     checked = check(root)
     project = publishable(checked)
     ctx = collect(root, project)
@@ -35,6 +36,8 @@ def build(root: Path) -> BuildResult:
     report = build_report(checked, site_pages, assets)
     (site / REPORT).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                encoding="utf-8")
+    if offline:
+        sitegen.make_bundle(site)
     return BuildResult(checked, report, warnings)
 
 
@@ -48,14 +51,17 @@ def publishable(checked: Checked) -> Project:
 def collect(root: Path, project: Project) -> SiteContext:
     """Phase one: the expensive, cached work every page generator and export reads."""
     docs = list(project.documents)
-    return SiteContext(project, document_extras(docs, enrich_documents(root, docs)), formatted_references(root, project))
+    entries = enrich_entries(root, list(project.literature.entries.values()))  # literature is tagged too
+    return SiteContext(project, document_extras(docs, enrich_documents(root, docs)), formatted_references(root, project),
+                       entry_tags=entry_extras(entries))
 
 
 def enrich_documents(root: Path, docs: list[Document]) -> dict[str, Enrichment]:
     """One spaCy pass over every document (cached by content, model and vocabulary version)."""
     from .enrich import enrich_texts
 
-    results = enrich_texts([(d.body, d.lang) for d in docs], cache_dir=Cache.for_project(root, "enrich").folder)
+    results = enrich_texts([(d.body, d.lang, f"{d.title}\n\n{d.summary}") for d in docs],  # title, summary weigh more
+                           cache_dir=Cache.for_project(root, "enrich").folder)
     return {d.path: e for d, e in zip(docs, results)}
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from . import settings
-from .kinds import BRIEF, ContentKind
-from .records import Acronym, Document, DocumentExtras, Enrichment, Labelled, Literature, Project
+from .kinds import BRIEF, KINDS, ContentKind
+from .records import LANGS, Acronym, BibEntry, Document, DocumentExtras, Enrichment, Labelled, Literature, Project
 from .settings import ContentModel
+from .cache import Cache
 from .vocabulary import load_vocabulary
 
 RELATED_LIMIT = 3
@@ -24,6 +26,25 @@ class SiteContext:
     extras: dict[str, DocumentExtras]  # document path -> tags, acronyms, readability
     references: dict[str, dict[str, str]]  # lang -> BibTeX key -> reference formatted by citeproc (pandoc Markdown)
     model: ContentModel = field(default_factory=settings.content_model)
+    entry_tags: dict[str, dict[str, tuple[Labelled, ...]]] = field(default_factory=dict)  # BibTeX key -> lang -> tags
+
+    def tags_of_entry(self, key: str, lang: str) -> tuple[Labelled, ...]:
+        """Tags enrichment found in a literature entry (title, abstract, keywords), labelled in ``lang``."""
+        return self.entry_tags.get(key, {}).get(lang, ())
+
+    def citing(self, key: str, lang: str) -> list[tuple[ContentKind, Document]]:
+        """The briefs and pilots in ``lang`` that cite an entry, by kind then id."""
+        return self._citing.get((key, lang), [])
+
+    @cached_property
+    def _citing(self) -> dict[tuple[str, str], list[tuple[ContentKind, Document]]]:
+        out: dict[tuple[str, str], list[tuple[ContentKind, Document]]] = defaultdict(list)
+        for lang in LANGS:
+            for kind in KINDS:
+                for doc in self.in_lang(lang, kind):
+                    for key in dict.fromkeys(e.key for e in self.literature.cited_by(doc)):
+                        out[(key, lang)].append((kind, doc))
+        return dict(out)
 
     @property
     def literature(self) -> Literature:
@@ -92,3 +113,20 @@ def document_extras(docs: list[Document], enrichments: dict[str, Enrichment]) ->
 
 def _labelled(tags: dict[str, str]) -> tuple[Labelled, ...]:
     return tuple(Labelled(i, label) for i, label in sorted(tags.items(), key=lambda kv: kv[1].lower()))
+
+
+def enrich_entries(root: Path, entries: list[BibEntry]) -> dict[str, Enrichment]:
+    """Every literature entry enriched in its own language (title and keywords weigh as a lead), cached like
+    the briefs, so topics, populations and regions come from the entry's own words."""
+    from .enrich import enrich_texts, entry_item
+
+    results = enrich_texts([entry_item(e.fields) for e in entries], cache_dir=Cache.for_project(root, "enrich").folder)
+    return {e.key: r for e, r in zip(entries, results)}
+
+
+def entry_extras(enrichments: dict[str, Enrichment]) -> dict[str, dict[str, tuple[Labelled, ...]]]:
+    """Each entry's tags with their labels in both languages (an English entry is listed on French pages too)."""
+    vocab = load_vocabulary()
+    labels = {(c.id, lang): c.labels[lang] for c in vocab.concepts for lang in c.labels}
+    return {key: {lang: _labelled({t.id: labels.get((t.id, lang), t.label) for t in e.tags}) for lang in LANGS}
+            for key, e in enrichments.items()}

@@ -3,8 +3,10 @@
 Why a gazetteer and not NER alone: the small spaCy models tag noise ("Financé" as a place) on report
 text, and a brief's facets must be the sector's own words in both languages. So concepts, regions and
 known organisations come from ``data/vocabulary.yml`` matched on lemmas; NER only proposes further
-organisations, which are kept when they recur. A tag needs ``threshold`` mentions outside reference
-lists, and carries its evidence, so a passing mention does not tag and every tag can be checked.
+organisations, which are kept when they have a name's shape and are not on the file's stop-list.
+A tag needs evidence scaled to the text's length (one clear mention tags a query or a sentence, a long
+brief needs several), counted outside reference lists, with mentions in the title, summary and key
+messages weighing more; it carries its evidence, so every tag can be checked.
 
 Results are cached per text (content hash + model + vocabulary), so a warm build re-enriches only
 the texts that changed.
@@ -35,10 +37,9 @@ def configured_models() -> dict[str, str]:
     return {lang: os.environ.get(var) or DEFAULT_MODELS[lang] for lang, var in MODEL_SETTINGS.items()}
 # The parser is the slowest component and nothing here needs it: sentences come from ``readability``.
 EXCLUDE = ("parser", "senter")
-ALGORITHM = 1  # add 1 when this module's output changes for the same input, to invalidate caches
+ALGORITHM = 2  # add 1 when this module's output changes for the same input, to invalidate caches
 PARALLEL_MIN_DOCS = 200  # below this, starting worker processes costs more than it saves
 KEY_SENTENCES = 3
-ORG_MIN_COUNT = 2  # an organisation NER finds (not in the vocabulary) must recur to be listed
 
 last_run_stats: dict[str, int] = {"enriched": 0, "cached": 0}
 
@@ -85,7 +86,7 @@ class _Matchers:
     lemma: Any  # PhraseMatcher on lowercased lemmas
     lower: Any  # PhraseMatcher on lowercased words
     orth: Any  # PhraseMatcher letter for letter
-    concepts: dict[str, tuple[str, str, str]]  # match key -> (facet, id, label)
+    concepts: dict[str, tuple[str, str, str]]  # match key -> (facet, id, label); also "w|…" (weak), "x|…" (not_in)
     orgs: dict[str, tuple[str, str, str]]  # match key -> (org key, short, long)
 
 
@@ -112,6 +113,8 @@ def _build_matchers(model: str, lang: str, vocab: Vocabulary) -> _Matchers:
         key = f"c|{c.facet}|{c.id}"
         concepts[key] = (c.facet, c.id, c.labels[lang])
         entries += [(key, t) for t in c.terms[lang]]
+        entries += [(f"w|{c.facet}|{c.id}", t) for t in c.weak.get(lang, ())]
+        entries += [(f"x|{c.facet}|{c.id}", t) for t in c.not_in.get(lang, ())]
     for o in vocab.organisations:
         key = f"o|{o.key}"
         orgs[key] = (o.key, o.short[lang], o.long[lang])
@@ -209,11 +212,23 @@ _CITED = re.compile(r"\bet al\b|\b(?:19|20)\d{2}[a-z]?\b|^[A-ZÀ-Þ][\w'’\-]+ 
 KEY_SENTENCE_WORDS = (6, 60)  # summary candidates: neither a label nor a run-on
 
 
-def _looks_like_org(text: str) -> bool:
-    """NER's ORG guesses worth keeping: several capitalised words or an acronym, not an in-text citation."""
-    if not text[:1].isupper() or _CITED.search(text):
+_CONNECTORS = {"of", "and", "for", "the", "in", "on", "to", "&", "de", "des", "du", "la", "le", "les", "et", "pour",
+               "en", "au", "aux", "à", "d'", "l'", "d’", "l’"}
+
+
+def _looks_like_org(text: str, lang: str = "en", stop: frozenset[str] = frozenset()) -> bool:
+    """NER's ORG guesses worth keeping: a name's shape (every word capitalised but connectors, at least two
+    of them, or an acronym), not an in-text citation and not on the stop-list ("Call for Proposals")."""
+    if not text[:1].isupper() or _CITED.search(text) or text.lower() in stop:
         return False
-    return len(text.split()) >= 2 or sum(ch.isupper() for ch in text) >= 2
+    words = text.split()
+    if len(words) == 1:
+        return sum(ch.isupper() for ch in text) >= 2  # an acronym or a name like "PeaceGeeks"
+    content = [w for w in words if w.lower() not in _CONNECTORS and not re.match(r"^[dl][’']", w.lower())]
+    capitalised = [w for w in content if w[:1].isupper() or w[:1].isdigit()]
+    if lang == "fr":  # French names capitalise the first word: "Conseil canadien pour les réfugiés"
+        return len(content) >= 2 and (len(capitalised) >= 2 or len(content) <= 6 and content[0] == words[0])
+    return len(capitalised) >= 2 and len(capitalised) == len(content)
 
 
 def _clean(text: str) -> str:
@@ -223,10 +238,14 @@ def _clean(text: str) -> str:
 class _Hits:
     """Every vocabulary match in one spaCy doc, and which characters lie in reference lists."""
 
-    def __init__(self, doc, plain: readability.PlainText, m: _Matchers):
+    def __init__(self, doc, plain: readability.PlainText, m: _Matchers, lead_end: int = 0):
         self.doc = doc
+        self.lead_end = lead_end  # characters before this are the title and summary
+        self.org_ranges: list[tuple[int, int]] = []  # token ranges of the vocabulary's organisations
         self.refs = [(b.start, b.end) for b in plain.blocks if b.reference]
         self.ref_starts = [a for a, _ in self.refs]
+        self.sections = [(b.start, b.end, b.section) for b in plain.blocks if b.section]
+        self.section_starts = [a for a, _, _ in self.sections]
         for tok in doc:  # match on lowercased lemmas: "Language classes" and "language class" are one term
             low = tok.lemma_.lower()
             if low != tok.lemma_:
@@ -253,7 +272,21 @@ class _Hits:
         return sorted(chosen, key=lambda s: s.start)
 
     def tokens(self) -> set[int]:
-        return {i for key in self.hits for s, e in self.hits[key] for i in range(s, e)}
+        return {i for key in self.hits for s, e in self.hits[key] if key[0] in "co" for i in range(s, e)}
+
+    def words(self) -> int:
+        """Length of the text for thresholds: words of the body outside reference lists (not the lead)."""
+        return sum(1 for tok in self.doc if tok.is_alpha and tok.idx >= self.lead_end and not self.in_refs(tok.idx))
+
+    def place_weight(self, span, vocab: Vocabulary) -> float:
+        """A mention in the title or summary (``lead``) or in a section named in ``weights`` (key messages
+        weigh more; methods and certainty, which discuss the evidence rather than the topic, less)."""
+        if span.start_char < self.lead_end:
+            return vocab.weight("lead")
+        i = bisect_right(self.section_starts, span.start_char) - 1
+        if i >= 0 and span.start_char < self.sections[i][1]:
+            return vocab.weight(self.sections[i][2])
+        return 1.0
 
 
 def _evidence(found: list) -> list[Evidence]:
@@ -266,16 +299,35 @@ def _evidence(found: list) -> list[Evidence]:
     return sorted((Evidence(forms[k], n) for k, n in counts.items()), key=lambda e: (-e.count, e.text))
 
 
+def _concept_spans(hits: _Hits, facet: str, cid: str, org_tokens: set[int]) -> tuple[list, set[int]]:
+    """Mentions of one concept (full and weak terms), less those inside its ``not_in`` phrases, and the
+    token indices of its weak mentions."""
+    excluded = {i for s in hits.spans(f"x|{facet}|{cid}") for i in range(s.start, s.end)}
+    strong = hits.spans(f"c|{facet}|{cid}")
+    taken = {i for s in strong for i in range(s.start, s.end)}
+    weak = [s for s in hits.spans(f"w|{facet}|{cid}") if taken.isdisjoint(range(s.start, s.end))]
+    found = sorted(strong + weak, key=lambda s: s.start)
+    found = [s for s in found if excluded.isdisjoint(range(s.start, s.end))]
+    if facet == "region":  # "Ontario" inside "Ontario Council of Agencies..." names a body, not a place
+        found = [s for s in found if not org_tokens.issuperset(range(s.start, s.end))]
+    else:  # "Refugees" inside "Immigration, Refugees and Citizenship Canada" is not the population
+        found = [s for s in found if not any(a <= s.start and s.end <= b and b - a > s.end - s.start
+                                             for a, b in hits.org_ranges)]
+    return found, {s.start for s in weak}
+
+
 def _tags(hits: _Hits, m: _Matchers, vocab: Vocabulary, org_tokens: set[int]) -> list[tuple[int, Tag, list]]:
-    """Concepts with enough evidence, in facet order, most evidence first, with the spans behind them."""
+    """Concepts with enough weighted evidence for the text's length, in facet order, most evidence first."""
     tags: list[tuple[int, Tag, list]] = []
     facet_order = {f: i for i, f in enumerate(dict.fromkeys(c.facet for c in vocab.concepts))}
-    for key, (facet, cid, label) in m.concepts.items():
-        found = hits.spans(key)
-        if facet == "region":  # "Ontario" inside "Ontario Council of Agencies..." names a body, not a place
-            found = [s for s in found if not org_tokens.issuperset(range(s.start, s.end))]
-        if len(found) >= vocab.threshold(facet):
-            tags.append((facet_order[facet], Tag(facet, cid, label, _evidence(found)), found))
+    words = hits.words()
+    for concept in vocab.concepts:
+        key = f"c|{concept.facet}|{concept.id}"
+        found, weak = _concept_spans(hits, concept.facet, concept.id, org_tokens)
+        score = sum(hits.place_weight(s, vocab) * (0.5 if s.start in weak else 1.0) for s in found)
+        if found and score >= vocab.needed(concept, words) - 1e-9:
+            tags.append((facet_order[concept.facet], Tag(concept.facet, concept.id, m.concepts[key][2],
+                                                         _evidence(found)), found))
     tags.sort(key=lambda t: (t[0], -t[1].count, t[1].id))
     return tags
 
@@ -285,15 +337,16 @@ def _places(hits: _Hits, vocab: Vocabulary, lang: str, org_tokens: set[int]) -> 
     entities = []
     for c in vocab.concepts:
         if c.facet == "region":
-            found = [s for s in hits.spans(f"c|{c.facet}|{c.id}") if not org_tokens.issuperset(range(s.start, s.end))]
+            found, _ = _concept_spans(hits, c.facet, c.id, org_tokens)
             if found:
                 entities.append({"text": c.labels[lang], "label": "GPE", "count": len(found), "id": c.id})
     return entities
 
 
 def _organisations(hits: _Hits, m: _Matchers, plain: readability.PlainText, org_spans: dict,
-                   org_tokens: set[int]) -> tuple[list[dict], dict[str, Acronym]]:
-    """Organisations from the vocabulary, acronyms defined in the text, and recurring NER organisations."""
+                   org_tokens: set[int], stop: frozenset[str]) -> tuple[list[dict], dict[str, Acronym]]:
+    """Organisations from the vocabulary, acronyms defined in the text, and NER organisations with a name's
+    shape (``_looks_like_org``); names on the vocabulary's ``not_organisations`` list are dropped."""
     entities: list[dict] = []
     acronyms: dict[str, Acronym] = {}
     known_orgs = {}
@@ -312,11 +365,9 @@ def _organisations(hits: _Hits, m: _Matchers, plain: readability.PlainText, org_
         if ent.label_ != "ORG" or hits.in_refs(ent.start_char) or matched_tokens.intersection(range(ent.start, ent.end)):
             continue
         text = _clean(re.sub(r"^(?:the|la|le|les|l['’])\s*", "", ent.text, flags=re.I))
-        if _looks_like_org(text):
+        if _looks_like_org(text, hits.doc.lang_, stop):
             others[text] += 1
-    defined = {a.short for a in acronyms.values()} | {a.long for a in acronyms.values()}
-    entities += [{"text": text, "label": "ORG", "count": n, "id": None} for text, n in others.items()
-                 if n >= ORG_MIN_COUNT or text in defined]
+    entities += [{"text": text, "label": "ORG", "count": n, "id": None} for text, n in others.items()]
     return entities, acronyms
 
 
@@ -335,16 +386,28 @@ def _key_sentences(plain: readability.PlainText, tags: list[tuple[int, Tag, list
     return [sentences[i].text for i in sorted(fit, key=lambda i: (-len(per_sentence[i]), i))[:KEY_SENTENCES]]
 
 
-def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, vocab: Vocabulary) -> Enrichment:
-    hits = _Hits(doc, plain, m)
+def _enrich_doc(doc, plain: readability.PlainText, lang: str, m: _Matchers, vocab: Vocabulary,
+                body: readability.PlainText | None = None, lead_end: int = 0) -> Enrichment:
+    """``plain`` is the lead (title, summary) then the body; ``body`` the body alone, when there is a lead."""
+    hits = _Hits(doc, plain, m, lead_end)
     org_spans = {key: hits.spans(key) for key in m.orgs}
     org_tokens = {i for ss in org_spans.values() for s in ss for i in range(s.start, s.end)}
+    hits.org_ranges = [(s.start, s.end) for ss in org_spans.values() for s in ss]
     tags = _tags(hits, m, vocab, org_tokens)
-    orgs, acronyms = _organisations(hits, m, plain, org_spans, org_tokens)
+    stop = frozenset(t.lower() for t in vocab.not_organisations.get(lang, ()))
+    orgs, acronyms = _organisations(hits, m, plain, org_spans, org_tokens, stop)
     entities = sorted(_places(hits, vocab, lang, org_tokens) + orgs, key=lambda e: (e["label"], -e["count"], e["text"]))
+    body_tags = [(o, t, [s for s in found if s.start_char >= lead_end]) for o, t, found in tags]
     return Enrichment(lang, [t for _, t, _ in tags], entities,
                       sorted(acronyms.values(), key=lambda a: (a.short.lower(), a.short)),
-                      readability.measure("", lang, plain=plain), _key_sentences(plain, tags))
+                      readability.measure("", lang, plain=body or plain), _key_sentences(plain, body_tags))
+
+
+def _with_lead(text: str, lead: str) -> tuple[str, int]:
+    """The text to enrich with its lead (title, summary) first, one paragraph each, and how many there are."""
+    parts = [" ".join(p.split()).lstrip("#>*+-=|` ") for p in lead.split("\n\n")]
+    parts = [p for p in parts if p]
+    return ("\n\n".join(parts) + "\n\n" + text if parts else text), len(parts)
 
 
 # ---------------------------------------------------------------- batches and cache
@@ -361,49 +424,111 @@ def _read_cache(store: cache.Cache, address: str) -> Enrichment | None:
         return None  # damaged entries are recomputed
 
 
-def enrich_texts(items: list[tuple[str, str]], *, models: dict[str, str] | None = None,
+def _check_langs(items: list[tuple], models: dict[str, str]) -> None:
+    for item in items:
+        lang = item[1]
+        if lang not in LANGS or lang not in models:
+            raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
+                                         f"use one of {', '.join(sorted(set(LANGS) & set(models)))}"))
+
+
+def _run_lang(todo: list[tuple[int, str, str, int]], lang: str, model: str, vocab: Vocabulary, store: cache.Cache,
+              results: list, n_process: int | None) -> None:
+    """Enrich the uncached (index, text with lead, cache address, lead paragraphs) of one language."""
+    nlp = load_model(model)
+    m = _matchers(model, lang, vocab)
+    plains = [readability.to_plain(text) for _, text, _, _ in todo]
+    procs = n_process if n_process is not None else (
+        min(2, os.cpu_count() or 1) if len(todo) > PARALLEL_MIN_DOCS else 1)
+    docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=32 if procs > 1 else 64)
+    for (i, text, address, n_lead), plain, doc in zip(todo, plains, docs):
+        lead_end = plain.blocks[n_lead - 1].end if n_lead and len(plain.blocks) >= n_lead else 0
+        body = readability.to_plain(text.split("\n\n", n_lead)[-1]) if n_lead else None
+        result = _enrich_doc(doc, plain, lang, m, vocab, body, lead_end)
+        store.put(address, json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        results[i] = result
+
+
+def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
                  vocabulary_path: Path | str | None = None, n_process: int | None = None,
                  cache_dir: Path | str | None = None) -> list[Enrichment]:
-    """Enrich (markdown_text, lang) pairs, in order. One ``nlp.pipe`` per language over the uncached texts.
+    """Enrich (markdown_text, lang) or (markdown_text, lang, lead) items, in order: one ``nlp.pipe`` per
+    language over the uncached texts. ``lead`` is the title and summary (paragraphs separated by a blank
+    line): its mentions weigh ``weights.lead`` and it does not count in the text's length.
 
     ``models`` overrides DEFAULT_MODELS per language (e.g. the official ``en_core_web_sm``).
     ``n_process`` None means 2 worker processes (if the machine has them) for batches over
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
     models = {**configured_models(), **(models or {})}
-    for _, lang in items:
-        if lang not in LANGS or lang not in models:
-            raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
-                                         f"use one of {', '.join(sorted(set(LANGS) & set(models)))}"))
+    _check_langs(items, models)
     vocab = load_vocabulary(vocabulary_path)
     store = cache.Cache(cache_dir, ".json")
     results: list[Enrichment | None] = [None] * len(items)
     stats = {"enriched": 0, "cached": 0}
     for lang in LANGS:
-        todo: list[tuple[int, str, str]] = []
-        for i, (text, item_lang) in enumerate(items):
-            if item_lang != lang:
+        todo: list[tuple[int, str, str, int]] = []
+        for i, item in enumerate(items):
+            if item[1] != lang:
                 continue
-            address = _cache_key(text, lang, models[lang], vocab)
+            text, n_lead = _with_lead(item[0], item[2] if len(item) > 2 else "")
+            address = _cache_key(text if n_lead else item[0], lang, models[lang], vocab)
+            if n_lead:
+                address = cache.key(address, "lead", str(n_lead))
             hit = _read_cache(store, address)
             if hit is not None:
                 results[i] = hit
                 stats["cached"] += 1
             else:
-                todo.append((i, text, address))
-        if not todo:
-            continue
-        nlp = load_model(models[lang])
-        m = _matchers(models[lang], lang, vocab)
-        plains = [readability.to_plain(text) for _, text, _ in todo]
-        procs = n_process if n_process is not None else (
-            min(2, os.cpu_count() or 1) if len(todo) > PARALLEL_MIN_DOCS else 1)
-        docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=32 if procs > 1 else 64)
-        for (i, _, address), plain, doc in zip(todo, plains, docs):
-            result = _enrich_doc(doc, plain, lang, m, vocab)
-            store.put(address, json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
-            results[i] = result
-            stats["enriched"] += 1
+                todo.append((i, text, address, n_lead))
+        if todo:
+            _run_lang(todo, lang, models[lang], vocab, store, results, n_process)
+            stats["enriched"] += len(todo)
     last_run_stats.clear()
     last_run_stats.update(stats)
     return results  # type: ignore[return-value]
+
+
+def tag_text(text: str, lang: str, *, lead: str = "", vocabulary_path: Path | str | None = None,
+             cache_dir: Path | str | None = None) -> list[Tag]:
+    """Tags of one text, short or long (a search query, an issue-form answer, a pilot summary), through the
+    same code path as a brief: ``enrich_texts``. ``lead`` is an optional title or summary weighing more."""
+    (result,) = enrich_texts([(text, lang, lead)], vocabulary_path=vocabulary_path, cache_dir=cache_dir)
+    return list(result.tags)
+
+
+# ---------------------------------------------------------------- literature entries
+
+_LANG_NAMES = {"en": "en", "english": "en", "american": "en", "british": "en", "canadian": "en", "usenglish": "en",
+               "ukenglish": "en", "canadianenglish": "en", "fr": "fr", "french": "fr", "francais": "fr",
+               "français": "fr", "canadien": "fr", "acadian": "fr"}
+_FUNCTION_WORDS = {"en": {"the", "and", "of", "for", "in", "on", "to", "a", "is", "with", "from", "that", "are", "how"},
+                   "fr": {"le", "la", "les", "des", "du", "et", "une", "un", "pour", "dans", "sur", "au", "aux", "est",
+                          "que", "qui", "en", "d", "l"}}
+
+
+def detect_language(text: str) -> str:
+    """English or French by function words (enough for a title and an abstract); English when unsure."""
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
+    fr = sum(w in _FUNCTION_WORDS["fr"] for w in words)
+    en = sum(w in _FUNCTION_WORDS["en"] for w in words)
+    return "fr" if fr > en else "en"
+
+
+def entry_language(fields: dict[str, str]) -> str:
+    """A BibTeX entry's language: its ``langid`` or ``language`` field (biblatex names or ISO codes), else
+    detected from its title and abstract."""
+    for name in ("langid", "language"):
+        value = re.sub(r"[^a-zà-ÿ]", "", (fields.get(name) or "").split(",")[0].split("-")[0].lower())
+        if value in _LANG_NAMES:
+            return _LANG_NAMES[value]
+    return detect_language(" ".join(fields.get(f) or "" for f in ("title", "abstract", "keywords")))
+
+
+def entry_item(fields: dict[str, str]) -> tuple[str, str, str]:
+    """(text, lang, lead) to enrich a literature entry: its abstract (its note when it has none) as the text,
+    its title and keywords as the lead, so an entry with a title only is still tagged from it."""
+    clean = {k: re.sub(r"[{}\\]", "", v or "") for k, v in fields.items()}
+    body = clean.get("abstract", "").strip() or clean.get("note", "").strip()  # a note when there is no abstract
+    lead = "\n\n".join(clean[f] for f in ("title", "keywords") if clean.get(f, "").strip())
+    return body, entry_language(fields), lead

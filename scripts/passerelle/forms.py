@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import settings
+from . import report, settings
 NO_RESPONSE = "_No response_"  # what GitHub writes for an optional field left empty
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 BIBKEY_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
@@ -50,6 +50,11 @@ META_LABELS = {
     "evidence_strength": "Evidence strength / Force des données probantes",
     "evidence_type": "Evidence type / Type de données probantes",
 }
+
+
+def _both(key: str, **args: Any) -> str:
+    """A problem with a submission, in English then French: the form is answered in either language."""
+    return f"{report.text(key, 'en', **args)}\n  {report.text(key, 'fr', **args)}"
 
 
 class Refusal(Exception):
@@ -102,7 +107,7 @@ def issue_body(payload: str) -> tuple[str, dt.date | None]:
         return payload, None
     issue = event.get("issue") if isinstance(event, dict) else None
     if not isinstance(issue, dict) or not isinstance(issue.get("body"), str):
-        raise Refusal(["The event has no issue body: run this on an `issues` event or on the issue text."])
+        raise Refusal([_both("form-no-body")])
     created = issue.get("created_at")
     try:
         day = dt.date.fromisoformat(str(created)[:10]) if created else None
@@ -122,7 +127,7 @@ def parse_answers(body: str, labels: dict[str, str]) -> dict[str, str]:
         if m and m.group(1) in by_label:
             current = by_label[m.group(1)]
             if current in answers:
-                problems.append(f"The answer '{m.group(1)}' appears twice: keep one.")
+                problems.append(_both("form-twice", label=m.group(1)))
             answers[current] = []
         elif current is not None:
             answers[current].append(line)
@@ -204,13 +209,13 @@ def bibtex_blocks(text: str) -> tuple[dict[str, str], list[str]]:
                 end = i + 1
                 break
         if end is None:
-            problems.append(f"The BibTeX entry starting '@{m.group(1)}' has unbalanced braces: copy the whole entry again.")
+            problems.append(_both("form-bib-braces", type=m.group(1)))
             continue
         if kind in {"comment", "string", "preamble"}:
             continue
         km = re.match(r"\s*([^,\s]+)\s*,", text[m.end():end])
         if not km or not BIBKEY_RE.fullmatch(km.group(1)):
-            problems.append(f"A pasted '@{m.group(1)}' entry has no valid key: it should start like '@{kind}{{smith2020title,'.")
+            problems.append(_both("form-bib-key", type=m.group(1), kind=kind))
             continue
         entries[km.group(1)] = text[m.start():end]
     return entries, problems
@@ -220,15 +225,15 @@ def parse_sources(value: str) -> tuple[list[str], dict[str, str], list[str]]:
     """BibTeX keys cited, entries pasted (key -> text), and problems."""
     value = clean(value)
     if not value:
-        return [], {}, ["Sources: give the BibTeX key of at least one source, or paste its BibTeX entry."]
+        return [], {}, [_both("form-sources-none")]
     if re.search(r"@[A-Za-z]+\s*[{(]", value):
         entries, problems = bibtex_blocks(value)
         if not entries and not problems:
-            problems.append("Sources: no BibTeX entry found; paste an entry that starts with '@' and a type.")
+            problems.append(_both("form-sources-no-entry"))
         return list(entries), entries, problems
     keys = [k for k in re.split(r"[,;\s]+", value) if k]
     bad = [k for k in keys if not BIBKEY_RE.fullmatch(k)]
-    problems = [f"Sources: '{k}' is not a BibTeX key (letters, digits and - _ : . + / only)." for k in bad]
+    problems = [_both("form-sources-bad-key", key=k) for k in bad]
     return [k for k in keys if k not in bad], {}, problems
 
 
@@ -247,15 +252,14 @@ def _identity(answers: dict[str, str], labels: dict[str, str], problems: list[st
     """Language, id, title and summary, each problem added to ``problems``."""
     langs = [k for k in option_keys(answers.get("language", "")) if k in ("en", "fr")]
     if len(langs) != 1:
-        problems.append("Language: choose English (en) or Français (fr).")
+        problems.append(_both("form-language"))
     brief_id = clean(answers.get("id", ""))
     if not ID_RE.fullmatch(brief_id) or len(brief_id) > MAX_ID:
-        problems.append(f"Brief id: '{one_line(brief_id)[:MAX_ID]}' is not valid; use lowercase letters, digits and "
-                        f"single hyphens, at most {MAX_ID} characters, e.g. 'newcomers-not-using-services'.")
+        problems.append(_both("form-id", id=one_line(brief_id)[:MAX_ID], max=MAX_ID))
     title, summary = one_line(answers.get("title", "")), one_line(answers.get("summary", ""))
     for name, value in (("title", title), ("summary", summary)):
         if not value:
-            problems.append(f"{labels[name]}: this answer is required.")
+            problems.append(_both("form-required", label=labels[name]))
     return (langs[0] if len(langs) == 1 else "en"), brief_id, title, summary
 
 
@@ -265,15 +269,15 @@ def _audiences_and_evidence(answers: dict[str, str], model: settings.ContentMode
     audiences = [a for a in model.audiences if a in ticked(answers.get("audiences", ""))]
     unknown = [a for a in ticked(answers.get("audiences", "")) if a not in model.audiences]
     if unknown:
-        problems.append(f"Audiences: unknown audience {', '.join(unknown)}; use {', '.join(model.audiences)}.")
+        problems.append(_both("form-audience-unknown", unknown=", ".join(unknown), allowed=", ".join(model.audiences)))
     if len(audiences) < 3:
-        problems.append("Audiences: tick at least three audiences, and write the part for each one.")
+        problems.append(_both("form-audiences-three"))
     strengths = [k for k in option_keys(answers.get("evidence_strength", "")) if k in model.evidence_strength]
     if len(strengths) != 1:
-        problems.append(f"Evidence strength: choose one of {', '.join(model.evidence_strength)}.")
+        problems.append(_both("form-strength", allowed=", ".join(model.evidence_strength)))
     types = list(dict.fromkeys(k for k in option_keys(answers.get("evidence_type", "")) if k in model.evidence_types))
     if not types:
-        problems.append(f"Evidence type: choose at least one of {', '.join(model.evidence_types)}.")
+        problems.append(_both("form-type", allowed=", ".join(model.evidence_types)))
     return audiences, strengths, types
 
 
@@ -286,12 +290,12 @@ def _sections(answers: dict[str, str], wanted: list[str], lang: str, model: sett
         text = answers.get(field_id(sid), "")
         label = labels[field_id(sid)]
         if not clean(text):
-            why = "you ticked this audience" if sid in model.audiences else "every brief has this section"
-            problems.append(f"{label}: this answer is required ({why}).")
+            why = "form-required-audience" if sid in model.audiences else "form-required-section"
+            problems.append(_both(why, label=label))
             continue
         schemes = unsafe_links(text)
         if schemes:
-            problems.append(f"{label}: links must start with https://, http:// or mailto: (found {', '.join(x + ':' for x in schemes)}).")
+            problems.append(_both("form-links", label=label, found=", ".join(x + ":" for x in schemes)))
         body.append(f"{headings[sid]}\n\n{bullets(text) if sid == 'key-messages' else escape_markdown(text)}\n")
     return body
 
@@ -337,13 +341,11 @@ def write(sub: Submission, out: Path, literature: Path) -> list[Path]:
     known = known_keys(literature)
     problems = []
     if target.exists():
-        problems.append(f"A brief '{sub.id}' in this language already exists ({target.as_posix()}): choose another id, "
-                        "or suggest a change to that brief with the 'Suggest a change' form.")
+        problems.append(_both("form-exists", id=sub.id, path=target.as_posix()))
     new = {k: v for k, v in sub.bibtex.items() if k.lower() not in known}
     missing = [k for k in sub.sources if k.lower() not in known and k not in sub.bibtex]
     if missing:
-        problems.append(f"Sources: {', '.join(missing)} not found under literature/; paste the BibTeX entry "
-                        "(from Zotero: right-click the item, Export Item, BibTeX) in the Sources answer.")
+        problems.append(_both("form-sources-missing", keys=", ".join(missing)))
     if problems:
         raise Refusal(problems)
     out.mkdir(parents=True, exist_ok=True)

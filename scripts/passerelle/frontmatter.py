@@ -23,11 +23,24 @@ class FrontMatter:
 
 
 class FrontMatterError(Exception):
-    """A problem with a line number (1-based, in the whole file) and a hint."""
+    """A problem with a line number (1-based, in the whole file): its entry in data/messages.yml and the
+    arguments of that entry's text (``values``)."""
 
-    def __init__(self, code: str, line: int, message: str, hint: str):
-        super().__init__(message)
-        self.code, self.line, self.message, self.hint = code, line, message, hint
+    def __init__(self, key: str, line: int, /, **values: Any):
+        super().__init__(key)
+        self.key, self.line, self.values = key, line, values
+
+    @property
+    def code(self) -> str:
+        return self.key.split("/", 1)[0]
+
+
+class _Refused(ConstructorError):
+    """What the strict loader refuses, with the messages.yml entry that says it."""
+
+    def __init__(self, key: str, mark, /, **values: Any):
+        super().__init__(None, None, key, mark)
+        self.key, self.values = key, values
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -35,9 +48,7 @@ class StrictLoader(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise ConstructorError(None, None, "YAML aliases (*name) are not allowed in front matter",
-                                   event.start_mark)
+            raise _Refused("frontmatter-tag/alias", self.peek_event().start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -45,8 +56,7 @@ class StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise ConstructorError(None, None, f"duplicate key {key!r} (first on line {seen[key] + 2})",
-                                       key_node.start_mark)
+                raise _Refused("frontmatter-duplicate-key", key_node.start_mark, key=repr(key), first=seen[key] + 2)
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
 
@@ -54,27 +64,25 @@ class StrictLoader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise ConstructorError(None, None, f"impossible date {node.value!r} ({exc})", node.start_mark) from None
+            raise _Refused("frontmatter-date", node.start_mark, value=repr(node.value), reason=str(exc)) from None
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
 # Any tag PyYAML's safe loader does not know (e.g. !!python/object) falls to this and is refused.
 StrictLoader.add_constructor(None, lambda loader, node: (_ for _ in ()).throw(
-    ConstructorError(None, None, f"YAML tag {node.tag!r} is not allowed in front matter", node.start_mark)))
+    _Refused("frontmatter-tag", node.start_mark, tag=repr(node.tag))))
 
 
 def split(text: str) -> tuple[str, str, int]:
     """Return (yaml_text, body, body_line). Raises FrontMatterError when there is no front matter."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise FrontMatterError("frontmatter-missing", 1, "the file does not start with YAML front matter",
-                               "start the file with a line '---', the fields (id, title, ...), then a closing '---'")
+        raise FrontMatterError("frontmatter-missing/file", 1)
     for i in range(1, len(lines)):
         if FENCE.match(lines[i]):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    raise FrontMatterError("frontmatter-unclosed", 1, "the front matter is never closed",
-                           "add a line '---' after the last front-matter field")
+    raise FrontMatterError("frontmatter-unclosed", 1)
 
 
 def parse(text: str) -> FrontMatter:
@@ -83,18 +91,14 @@ def parse(text: str) -> FrontMatter:
     try:
         loader = StrictLoader(yaml_text)
     except yaml.reader.ReaderError as exc:  # PyYAML refuses control characters before it parses anything
-        raise FrontMatterError("frontmatter-yaml", yaml_text.count("\n", 0, exc.position) + 2,
-                               f"the front matter holds an invisible control character (U+{exc.character:04X})",
-                               "delete it; it often comes from copying text out of a PDF") from None
+        raise FrontMatterError("frontmatter-yaml/control", yaml_text.count("\n", 0, exc.position) + 2,
+                               char=exc.character) from None
     try:
         node = loader.get_single_node()
         if node is None:
-            raise FrontMatterError("frontmatter-empty", 1, "the front matter is empty",
-                                   "add the required fields: id, type, title, summary, sources, audiences, published, evidence")
+            raise FrontMatterError("frontmatter-empty", 1)
         if not isinstance(node, yaml.MappingNode):
-            raise FrontMatterError("frontmatter-not-mapping", node.start_mark.line + 2,
-                                   "the front matter is not a set of 'key: value' fields",
-                                   "write one 'key: value' per line, e.g. 'title: My brief'")
+            raise FrontMatterError("frontmatter-not-mapping", node.start_mark.line + 2)
         key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         meta = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -102,24 +106,14 @@ def parse(text: str) -> FrontMatter:
         gave_up = "end of stream" in (exc.problem or "") and exc.context_mark is not None
         mark = exc.context_mark if gave_up else (exc.problem_mark or exc.context_mark)
         line = (mark.line + 2) if mark else 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        code = "frontmatter-duplicate-key" if "duplicate key" in problem else (
-            "frontmatter-date" if "impossible date" in problem else (
-                "frontmatter-tag" if "tag" in problem or "alias" in problem else "frontmatter-yaml"))
-        raise FrontMatterError(code, line, f"front matter: {problem}", _yaml_hint(code)) from None
+        if isinstance(exc, _Refused):
+            raise FrontMatterError(exc.key, line, **exc.values) from None
+        raise FrontMatterError("frontmatter-yaml", line, problem=(exc.problem or exc.context or "invalid YAML").strip()) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError("frontmatter-yaml", 1, f"front matter: {exc}", _yaml_hint("frontmatter-yaml")) from None
+        raise FrontMatterError("frontmatter-yaml", 1, problem=str(exc)) from None
     finally:
         loader.dispose()
     if any(not isinstance(k, str) for k in meta):
-        raise FrontMatterError("frontmatter-not-mapping", 2, "front-matter keys must be plain words",
-                               "write keys such as 'title:'; quote values, not keys")
+        raise FrontMatterError("frontmatter-not-mapping/keys", 2)
     return FrontMatter(meta=meta, body=body, body_line=body_line, key_lines=key_lines)
 
-
-def _yaml_hint(code: str) -> str:
-    return {
-        "frontmatter-duplicate-key": "keep one line for each key and delete the other",
-        "frontmatter-date": "write a real date as YYYY-MM-DD, e.g. 2026-11-23",
-        "frontmatter-tag": "remove the '!!…' tag or '*alias'; write the value as plain text",
-    }.get(code, "check the quotes and indentation; put text that contains ': ' or '#' in double quotes")

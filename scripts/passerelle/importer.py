@@ -10,9 +10,13 @@ candidate summary, the BibTeX source matched by title, and enrichment's suggeste
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import tempfile
 import unicodedata
+import zipfile
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +26,8 @@ import yaml
 from . import settings
 from .literature import load_literature
 from .load import FENCE, HEADING2, MAX_DOC_BYTES, load_document
-from .records import LANGS, BibEntry, Diagnostic, ImportedDraft
+from .records import LANGS, BibEntry, ImportedDraft, ReportMeta
+from .report import problem
 
 FORMATS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html"}
 BODY_MARK = "%%PASSERELLE-BODY%%"
@@ -57,6 +62,11 @@ NOTES = {
         "source_found": "Matched in {path} by the report's title: check it is the same work.",
         "source_given": "Given with --key.",
         "source_none": "No entry in literature/ matched the report: add its BibTeX entry and put its key here.",
+        "source_written": "The report's entry, made from what its file states, is in {path}: review it.",
+        "authors": "The report's authors (from the file): {value}",
+        "date": "The report's date (from the file): {value}",
+        "institution": "The report's institution (from the file): {value}",
+        "abstract": "The report's abstract (from the file; the summary starts from it): {value}",
         "suggested": "Suggested by enrichment from the report's text; uncomment what fits:",
         "material": "FROM THE REPORT ({name}), working material that is never published: write this section "
                     "above this comment in plain words, then delete the comment.",
@@ -72,6 +82,12 @@ NOTES = {
         "source_given": "Donnée avec --key.",
         "source_none": "Aucune entrée de literature/ ne correspond au rapport : ajoutez son entrée BibTeX et sa "
                        "clé ici.",
+        "source_written": "La notice du rapport, faite à partir de ce que son fichier indique, est dans {path} : "
+                          "vérifiez-la.",
+        "authors": "Auteurs du rapport (selon le fichier) : {value}",
+        "date": "Date du rapport (selon le fichier) : {value}",
+        "institution": "Organisme du rapport (selon le fichier) : {value}",
+        "abstract": "Résumé du rapport (selon le fichier; le champ summary en part) : {value}",
         "suggested": "Suggestions de l'enrichissement d'après le texte du rapport; décommentez ce qui convient :",
         "material": "TIRÉ DU RAPPORT ({name}), matériau de travail jamais publié : rédigez cette section au-dessus "
                     "de ce commentaire en langage simple, puis supprimez le commentaire.",
@@ -91,7 +107,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«“\"])")
 class ImportProblem(Exception):
     """A problem the user can fix; ``code`` is the exit status (1 bad input, 2 misuse)."""
 
-    def __init__(self, diagnostic: Diagnostic, code: int = 1):
+    def __init__(self, diagnostic, code: int = 1):
         super().__init__(diagnostic.message)
         self.diagnostic, self.code = diagnostic, code
 
@@ -112,7 +128,7 @@ class Chunk:
 # ---------------------------------------------------------------- conversion
 
 
-def convert(path: Path) -> tuple[str, str]:
+def convert(path: Path, shown: str | None = None) -> tuple[str, str]:
     """(title from the document's metadata, body as GitHub Markdown without raw HTML)."""
     fmt = FORMATS[path.suffix.lower()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,13 +138,90 @@ def convert(path: Path) -> tuple[str, str]:
             out = pypandoc.convert_file(str(path), "gfm-raw_html", format=fmt,
                                         extra_args=["--wrap=none", "--sandbox", "--template", str(template)])
         except (RuntimeError, OSError) as exc:
-            raise ImportProblem(Diagnostic(path.name, 1, "error", "import-convert",
-                                           f"pandoc could not read the file as {fmt.upper()}: "
-                                           f"{' '.join(str(exc).split())[:300]}",
-                                           f"open it in a word processor and save it again as {fmt.upper()}, "
-                                           "or export it as .docx")) from None
+            raise ImportProblem(problem(shown or path.name, 1, "import-convert", format=fmt.upper(),
+                                        error=" ".join(str(exc).split())[:300])) from None
     title, _, body = out.replace("\r\n", "\n").partition(f"\n{BODY_MARK}\n")
     return plain(title), body.strip("\n")
+
+
+# ---------------------------------------------------------------- what the file says about itself
+
+_NS = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+       "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+       "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+       "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0"}
+# Names tools write as a file's creator: they are not the report's authors.
+_TOOL_NAMES = re.compile(r"python-docx|odfpy|microsoft|office user|^user$|^admin|^author$|pandoc|libreoffice|"
+                         r"unknown|^owner$|^utilisateur", re.I)
+
+
+def _meta_text(value) -> str:
+    """Pandoc's JSON metadata value as plain text (inlines joined, notes and formatting dropped)."""
+    if isinstance(value, dict):
+        t, c = value.get("t"), value.get("c")
+        if t == "Str":
+            return c
+        if t in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if t in ("Note", "RawInline", "RawBlock"):
+            return ""
+        if t in ("Para", "Plain", "MetaBlocks", "MetaInlines") and isinstance(c, list):
+            return " ".join(_meta_text(x) for x in c) if t in ("Para", "MetaBlocks") else "".join(_meta_text(x) for x in c)
+        if t == "Link" or t == "Span" or t == "Quoted":
+            return _meta_text(c[1] if t != "Quoted" else c[1])
+        return _meta_text(c)
+    if isinstance(value, list):
+        return "".join(_meta_text(x) for x in value)
+    return str(value) if isinstance(value, str) else ""
+
+
+def _pandoc_meta(path: Path, fmt: str) -> dict[str, object]:
+    """Pandoc's --standalone metadata: DOCX Title/Author/Date/Abstract styles, HTML <title> and <meta>."""
+    try:
+        out = pypandoc.convert_file(str(path), "json", format=fmt, extra_args=["--standalone", "--sandbox"])
+        return json.loads(out).get("meta", {})
+    except (RuntimeError, OSError, ValueError):
+        return {}
+
+
+def _package_meta(path: Path, fmt: str) -> dict[str, str]:
+    """DOCX core properties (docProps/core.xml) or ODT meta.xml: title, creator, date, description."""
+    name = {"docx": "docProps/core.xml", "odt": "meta.xml"}.get(fmt)
+    if not name:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ElementTree.fromstring(z.read(name))
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    found = {}
+    for key, tags in (("title", ("dc:title",)), ("author", ("meta:initial-creator", "dc:creator")),
+                      ("date", ("dcterms:created", "meta:creation-date", "dc:date")),
+                      ("abstract", ("dc:description",))):
+        for tag in tags:
+            el = root.find(f".//{tag}", _NS)
+            if el is not None and (el.text or "").strip():
+                found[key] = " ".join(el.text.split())
+                break
+    return found
+
+
+def report_meta(path: Path) -> ReportMeta:
+    """What the report states about itself; pandoc's reading of styles and <meta> comes first. A file's
+    creation date is not the report's date: only a date the document states is kept."""
+    fmt = FORMATS[path.suffix.lower()]
+    meta = _pandoc_meta(path, fmt)
+    pkg = _package_meta(path, fmt)
+    authors = meta.get("author", [])
+    authors = authors.get("c", []) if isinstance(authors, dict) and authors.get("t") == "MetaList" else [authors] if authors else []
+    names = tuple(n for n in (" ".join(_meta_text(a).split()) for a in authors) if n)
+    if not names and pkg.get("author") and not _TOOL_NAMES.search(pkg["author"]):
+        names = (pkg["author"],)
+    text = {k: " ".join(_meta_text(meta.get(k, "")).split()) for k in ("title", "date", "abstract", "description",
+                                                                      "institute", "institution", "publisher")}
+    return ReportMeta(title=text["title"] or pkg.get("title", ""), authors=names, date=text["date"],
+                      abstract=text["abstract"] or text["description"] or pkg.get("abstract", ""),
+                      institution=text["institution"] or text["institute"] or text["publisher"])
 
 
 def plain(markdown: str) -> str:
@@ -333,15 +426,16 @@ def _budget(materials: dict[str, list[str]], limit: int) -> tuple[dict[str, list
     return kept, dropped
 
 
-def _front_matter(lang: str, *, bid: str, title: str, summary: str, source: BibEntry | None, source_note: str,
-                  today: dt.date, name: str, topics: list[str], regions: list[str]) -> str:
+def _front_matter(lang: str, *, bid: str, title: str, summary: str, source_key: str, source_note: str,
+                  today: dt.date, name: str, topics: list[str], regions: list[str], about: list[str]) -> str:
     notes = NOTES[lang]
     head = settings.scaffold("brief", lang).split("\n---\n", 1)[0]
     head = (head.replace('"{id}"', _scalar(bid)).replace('"{title}"', _scalar(title))
-            .replace('"{summary}"', _scalar(summary)).replace("{sources}", source.key if source else "")
+            .replace('"{summary}"', _scalar(summary)).replace("{sources}", source_key)
             .replace("{published}", today.isoformat()))
     lines = head.split("\n")
     out = [lines[0], f"# {notes['draft'].format(name=name, today=today.isoformat())}"]
+    out += [f"# {' '.join(line.split())}" for line in about]
     for line in lines[1:]:
         if line.startswith("title:"):
             out.append(f"# {notes['title']}")
@@ -387,62 +481,119 @@ def _unique_id(base: str, root: Path) -> str:
     return bid
 
 
-def import_report(path: Path, root: Path, *, bib_key: str | None = None, lang: str | None = None,
-                  doc_id: str | None = None, today: dt.date | None = None) -> ImportedDraft:
-    """Write ``content/briefs/<id>.<lang>.md`` from a report; raises ImportProblem on fixable problems."""
-    path, root = Path(path), Path(root)
-    shown = str(path)
+def _checked(path: Path, root: Path, shown: str, lang: str | None, doc_id: str | None,
+             bib_key: str | None) -> tuple[list[BibEntry], BibEntry | None]:
+    """Refuse misuse before any work; the entries of literature/ and the one --key names."""
     if path.suffix.lower() not in FORMATS:
-        raise ImportProblem(Diagnostic(shown, 1, "error", "import-format",
-                                       f"'{path.suffix or path.name}' files cannot be imported",
-                                       "import a .docx, .odt or .html file; save PDFs or other formats as .docx first"), 2)
+        raise ImportProblem(problem(shown, 1, "import-format", suffix=path.suffix or path.name), 2)
     if not path.is_file():
-        raise ImportProblem(Diagnostic(shown, 1, "error", "import-missing", "no such file",
-                                       "check the path (it is read from the current folder)"), 2)
+        raise ImportProblem(problem(shown, 1, "import-missing"), 2)
     if lang is not None and lang not in LANGS:
-        raise ImportProblem(Diagnostic(shown, 1, "error", "usage", f"unknown language {lang!r}",
-                                       "use --lang en or --lang fr"), 2)
+        raise ImportProblem(problem(shown, 1, "usage", value=lang), 2)
     if doc_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", doc_id):
-        raise ImportProblem(Diagnostic(shown, 1, "error", "bad-id", f"'{doc_id}' is not a valid id",
-                                       "use lowercase letters, digits and hyphens, e.g. newcomer-outreach"), 2)
+        raise ImportProblem(problem(shown, 1, "bad-id/import", value=doc_id), 2)
+    if doc_id and any((root / "content" / "briefs").glob(f"{doc_id}.*.md")):
+        raise ImportProblem(problem(shown, 1, "duplicate-id/import", id=doc_id), 2)
     entries = list(load_literature(root).entries.values())
     given = None
     if bib_key:
         given = next((e for e in entries if e.key.lower() == bib_key.lower()), None)
         if given is None:
-            raise ImportProblem(Diagnostic(shown, 1, "error", "missing-source", f"--key {bib_key}: no such entry in literature/",
-                                           "add the report's BibTeX entry to a .bib file under literature/ first, "
-                                           "or check the key's spelling"), 2)
-    meta_title, body = convert(path)
-    if len(body.split()) < 20:
-        raise ImportProblem(Diagnostic(shown, 1, "error", "import-empty",
-                                       f"the file holds almost no text ({len(body.split())} words)",
-                                       "check that it is the report itself, not a scan: scanned pages have no text to import"))
-    lang = lang or detect_lang(body)
-    doc_title = meta_title or _first_title(body) or path.stem.replace("-", " ").replace("_", " ")
+            raise ImportProblem(problem(shown, 1, "missing-source/import", key=bib_key), 2)
+    return entries, given
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as output shows it: relative to the project root (with ../ when outside it)."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(root).resolve())).as_posix()
+
+
+def _bib_key(meta: ReportMeta, title: str, entries: list[BibEntry]) -> str:
+    surname = slug(meta.authors[0].split(",")[0].split()[-1]) if meta.authors else ""
+    word = next((w for w in slug(title).split("-") if len(w) > 3), "report")
+    base = re.sub(r"[^a-z0-9]", "", f"{surname or word}{meta.year}{word if surname else ''}") or "importedreport"
+    taken = {e.key.lower() for e in entries}
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}{chr(ord('a') + n - 2)}", n + 1
+    return key
+
+
+def _bib_value(text: str) -> str:
+    """A BibTeX value in braces: braces and LaTeX specials of the report's text escaped."""
+    return re.sub(r"([{}%&$#_\\])", r"\\\1", " ".join(text.split()))
+
+
+def bib_entry(meta: ReportMeta, title: str, key: str, name: str, today: dt.date) -> str:
+    """The report's own BibTeX entry from what it states (@report when it names an institution)."""
+    fields = [("author", " and ".join(meta.authors)), ("title", title), ("year", meta.year),
+              ("institution", meta.institution)]
+    body = ",\n".join(f"  {k} = {{{_bib_value(v)}}}" for k, v in fields if v)
+    kind = "report" if meta.institution else "misc"
+    return (f"% Made by `passerelle import` from {name} on {today.isoformat()} with only what the file states: "
+            f"review every field against the report, and add what is missing, before a brief cites it.\n"
+            f"@{kind}{{{key},\n{body}\n}}\n")
+
+
+def _write_bib(root: Path, entry: str) -> Path:
+    target = root / "literature" / "imported.bib"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    target.write_text((old.rstrip("\n") + "\n\n" if old.strip() else "") + entry, encoding="utf-8")
+    return target
+
+
+def _meta_comments(lang: str, meta: ReportMeta) -> list[str]:
+    notes = NOTES[lang]
+    out = []
+    if meta.authors:
+        out.append(notes["authors"].format(value="; ".join(meta.authors)))
+    if meta.date:
+        out.append(notes["date"].format(value=meta.date))
+    if meta.institution:
+        out.append(notes["institution"].format(value=meta.institution))
+    if meta.abstract:
+        out.append(notes["abstract"].format(value=_clip(meta.abstract, 1500)))
+    return out
+
+
+def import_report(path: Path, root: Path, *, bib_key: str | None = None, lang: str | None = None,
+                  doc_id: str | None = None, today: dt.date | None = None) -> ImportedDraft:
+    """Write ``content/briefs/<id>.<lang>.md`` from a report, and the report's BibTeX entry to
+    ``literature/imported.bib`` when literature/ has none; raises ImportProblem on fixable problems."""
+    path, root = Path(path), Path(root)
+    shown = shown_path(path, root)
+    entries, given = _checked(path, root, shown, lang, doc_id, bib_key)
+    meta_title, body = convert(path, shown)
+    meta = report_meta(path)
+    words = len(body.split()) + len(meta.abstract.split())
+    if words < 20:
+        raise ImportProblem(problem(shown, 1, "import-empty", words=words))
+    detected = lang is None
+    lang = lang or detect_lang(" ".join((meta.title, meta.abstract, body)))
+    doc_title = meta_title or meta.title or _first_title(body) or path.stem.replace("-", " ").replace("_", " ")
     source = given or match_source(doc_title, entries)
     title = _clip(source.fields.get("title", doc_title) if source else doc_title, TITLE_MAX)
+    today = today or dt.date.today()
+    bib_path, new_key = None, ""
+    if source is None:
+        new_key = _bib_key(meta, title, entries)
+        bib_path = _write_bib(root, bib_entry(meta, title, new_key, path.name, today))
     notes = NOTES[lang]
     source_note = (notes["source_given"] if given else notes["source_found"].format(path=source.path) if source
-                   else notes["source_none"])
-    if doc_id:
-        if any((root / "content" / "briefs").glob(f"{doc_id}.*.md")):
-            raise ImportProblem(Diagnostic(shown, 1, "error", "duplicate-id", f"a brief with id '{doc_id}' already exists",
-                                           "choose another --id, or leave --id out to get a free one"), 2)
-        bid = doc_id
-    else:
-        bid = _unique_id(slug(title) or slug(path.stem) or "imported-report", root)
+                   else notes["source_written"].format(path=shown_path(bib_path, root)))
+    bid = doc_id or _unique_id(slug(title) or slug(path.stem) or "imported-report", root)
     said: list[str] = []
     topics, regions, key_sentences = _suggestions(body, lang, said)
     materials = assign(chunks(body))
-    today = today or dt.date.today()
-    summary = _clip(_summary_candidate(materials, key_sentences) or title, SUMMARY_MAX)
-    head = _front_matter(lang, bid=bid, title=title, summary=summary, source=source, source_note=source_note,
-                         today=today, name=path.name, topics=topics, regions=regions)
+    summary = _clip(meta.abstract or _summary_candidate(materials, key_sentences) or title, SUMMARY_MAX)
+    head = _front_matter(lang, bid=bid, title=title, summary=summary, source_key=source.key if source else new_key,
+                         source_note=source_note, today=today, name=path.name, topics=topics, regions=regions,
+                         about=_meta_comments(lang, meta))
     skeleton = len((head + _body(lang, {}, key_sentences, path.name, 1)).encode("utf-8"))
     materials, dropped = _budget(materials, MAX_DOC_BYTES - skeleton - SIZE_MARGIN)
     text = head + "\n" + _body(lang, materials, key_sentences, path.name, dropped).lstrip("\n")
     target = root / "content" / "briefs" / f"{bid}.{lang}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return ImportedDraft(target, tuple(said))
+    return ImportedDraft(target, tuple(said), lang, detected, bib_path, new_key)

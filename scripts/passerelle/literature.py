@@ -21,12 +21,12 @@ from bibtexparser.model import (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, 
                                 ParsingFailedBlock, String)
 
 from .records import BibEntry, Diagnostic, Literature
+from .report import problem
 
 # bibtexparser logs every failed block itself; those failures are reported here as diagnostics.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 LIT_DIR = "literature"
-ICONV_HINT = "convert it to UTF-8: iconv -f LATIN1 -t UTF-8 {path} > {path}.new && mv {path}.new {path}"
 
 # BibTeX's and biblatex's entry types, aliases included; any other type still loads, with a warning.
 KNOWN_TYPES = frozenset("""
@@ -69,6 +69,7 @@ TYPE_ALIASES = {"conference": "inproceedings", "electronic": "online", "www": "o
 
 _IDENT = re.compile(r"""[^\s"#%'(),={}0-9][^\s"#%'(),={}]*""")
 _NUMBER = re.compile(r"[0-9]+")
+_NO_KEY = re.compile(r"@\w+\s*[{(]\s*[^\s,{}()=\"#%']+\s*=")  # a field where the key should be
 _BAD_KEY = re.compile(r"""[\s"#%'(),={}\\]""")
 _LATEX_CHARS = re.compile(r"[\\{}$~%]|--|``|''")  # what pylatexenc would change
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
@@ -132,8 +133,7 @@ def load_literature(root: Path) -> Literature:
     named = {d.path for d in lit.diagnostics} | {e.path for e in lit.entries.values()}
     for rel in lit.files:
         if rel not in named:  # nothing loaded and nothing said: say it
-            lit.diagnostics.append(Diagnostic(rel, 1, "warning", "bib-empty", "the file holds no BibTeX entry",
-                                              "add the entries exported from Zotero or JabRef, or delete the file"))
+            lit.diagnostics.append(problem(rel, 1, "bib-empty", severity="warning"))
     lit.diagnostics.sort(key=lambda d: (d.path, d.line, d.code))
     return lit
 
@@ -155,21 +155,72 @@ def cited_entry_problems(entry: BibEntry) -> list[str]:
 
 
 def _read_text(path: Path, rel: str, diags: list[Diagnostic]) -> str | None:
-    """UTF-8 if the bytes are UTF-8; else the file's declared encoding, with a warning; else an error."""
+    """UTF-8 if the bytes are UTF-8; a byte-order mark's encoding, with a warning; else the file's
+    declared encoding, with a warning; else an error naming the encoding the bytes look like."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        diags.append(Diagnostic(rel, 1, "error", "bib-read", f"cannot read the file: {exc.strerror or exc}",
-                                "check the file's permissions, or remove it from literature/"))
+        diags.append(problem(rel, 1, "bib-read", reason=str(exc.strerror or exc)))
         return None
+    text = decode_bom(raw, rel, diags)
+    if text is not None:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = raw[:exc.start].count(b"\n") + 1
         text = _decode_declared(raw, rel, bad_line, diags)
         if text is None:
             return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A byte-order mark is unambiguous; UTF-32's marks are tested before UTF-16's (they begin alike).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32LE"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32BE"),
+        (codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16LE"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16BE"))
+# Encodings that read the same bytes the same way are named by the most common one.
+_PREFERRED = ("utf_8", "latin_1", "cp1252", "iso8859_15", "mac_roman", "cp850")
+_ICONV_NAMES = {"latin_1": "LATIN1", "iso8859_1": "LATIN1", "mac_roman": "MACINTOSH", "utf_8": "UTF-8", "utf_16_le": "UTF-16LE",
+                "utf_16_be": "UTF-16BE", "utf_32_le": "UTF-32LE", "utf_32_be": "UTF-32BE", "utf_16": "UTF-16"}
+
+
+def decode_bom(raw: bytes, rel: str, diags: list[Diagnostic]) -> str | None:
+    """The text of a file that starts with a byte-order mark (UTF-8, UTF-16 or UTF-32), with a warning
+    saying how to save it as UTF-8; None when there is no mark or the bytes after it are not valid."""
+    for bom, codec, name in BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return None
+            key = "byte-order-mark/utf8" if codec == "utf-8" else "byte-order-mark"
+            diags.append(problem(rel, 1, key, severity="warning", encoding=name, path=rel))
+            return text
+    return None
+
+
+def iconv_name(codec: str) -> str:
+    """Python's codec name as iconv spells it: latin_1 -> LATIN1, cp1252 -> CP1252, iso8859_15 -> ISO-8859-15."""
+    name = codecs.lookup(codec).name.replace("-", "_")
+    if name in _ICONV_NAMES:
+        return _ICONV_NAMES[name]
+    m = re.fullmatch(r"iso8859_(\d+)", name)
+    return f"ISO-8859-{m.group(1)}" if m else name.upper().replace("_", "-")
+
+
+def guess_encoding(raw: bytes) -> str | tuple[str]:
+    """The encoding the bytes look like (charset-normalizer), as iconv names it; a term when none fits."""
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+    except Exception:  # noqa: BLE001 - a detector failure must not stop loading
+        best = None
+    if best is None:
+        return ("unknown-encoding",)
+    same = set(best.could_be_from_charset or [best.encoding])
+    return iconv_name(next((c for c in _PREFERRED if c in same), best.encoding))
 
 
 def _decode_declared(raw: bytes, rel: str, bad_line: int, diags: list[Diagnostic]) -> str | None:
@@ -183,26 +234,18 @@ def _decode_declared(raw: bytes, rel: str, bad_line: int, diags: list[Diagnostic
         line = head.count("\n", 0, m.start()) + 1
         codec = _codec(name)
         if codec is None:
-            diags.append(Diagnostic(rel, line, "error", "bib-encoding",
-                                    f"the file is not UTF-8 and declares an unknown encoding {name!r}",
-                                    ICONV_HINT.format(path=rel).replace("LATIN1", "<its encoding>")))
+            diags.append(problem(rel, line, "bib-encoding/unknown", name=repr(name), encoding=guess_encoding(raw), path=rel))
             return None
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as exc:
-            diags.append(Diagnostic(rel, raw[:exc.start].count(b"\n") + 1, "error", "bib-encoding",
-                                    f"the file declares {name!r} but is not valid {codec} either",
-                                    ICONV_HINT.format(path=rel).replace("LATIN1", "<its real encoding>")))
+            diags.append(problem(rel, raw[:exc.start].count(b"\n") + 1, "bib-encoding/invalid", name=repr(name),
+                                 codec=codec, encoding=guess_encoding(raw), path=rel))
             return None
-        diags.append(Diagnostic(rel, line, "warning", "bib-encoding",
-                                f"the file is not UTF-8; read as {codec}, the encoding it declares here",
-                                ICONV_HINT.format(path=rel).replace("LATIN1", codec.upper())
-                                + " (then remove the encoding declaration)"))
+        diags.append(problem(rel, line, "bib-encoding/declared", severity="warning", codec=codec,
+                             encoding=iconv_name(codec), path=rel))
         return text
-    diags.append(Diagnostic(rel, bad_line, "error", "bib-encoding",
-                            "the file is not UTF-8 (first invalid byte on this line) and declares no encoding",
-                            ICONV_HINT.format(path=rel)
-                            + " (replace LATIN1 by the file's real encoding if it is not Latin-1, e.g. CP1252, GBK)"))
+    diags.append(problem(rel, bad_line, "bib-encoding", encoding=guess_encoding(raw), path=rel))
     return None
 
 
@@ -227,18 +270,38 @@ def _split(text: str, rel: str, diags: list[Diagnostic]):
     """
     clean, in_entries, commented = _blank_comments(text)
     if in_entries:
-        diags.append(Diagnostic(
-            rel, in_entries[0], "warning", "bib-entry-comment",
-            f"{len(in_entries)} '%' comment(s) inside entries (first on this line) were ignored, as biber "
-            "does; BibTeX has no comments inside entries and reads them as field names",
-            "move the comments above the entry (outside any @entry{...}), or delete them"))
+        diags.append(problem(rel, in_entries[0], "bib-entry-comment", severity="warning", count=len(in_entries)))
     for line, block in commented:
-        diags.append(Diagnostic(
-            rel, line, "warning", "bib-percent-entry",
-            f"{block} is commented out with '%' and was not loaded (biber's reading); BibTeX reads it as a "
-            "real entry, because '%' is not a comment to BibTeX outside entries",
-            "to keep the entry, delete the '%'; to drop it for every tool, delete it or wrap it in @comment{...}"))
-    return bibtexparser.parse_string(clean, parse_stack=[])
+        diags.append(problem(rel, line, "bib-percent-entry", severity="warning", block=block))
+    library = bibtexparser.parse_string(clean, parse_stack=[])
+    _true_lines(library, clean)
+    return library
+
+
+def _true_lines(library, text: str) -> None:
+    """Line numbers counted in the text itself: bibtexparser loses a line wherever a value has a backslash
+    at the end of a line (tugboat.bib), so every later entry would be named one line too early."""
+    cursor, line = 0, 0  # line: newlines before cursor
+    for block in library.blocks:
+        raw = block.raw or ""
+        pos = text.find(raw, cursor) if raw else -1
+        if pos < 0 or block.start_line is None:
+            continue
+        line += text.count("\n", cursor, pos)
+        delta = line - block.start_line
+        line += raw.count("\n")
+        cursor = pos + len(raw)
+        if delta:  # bibtexparser 2.1 (pinned) keeps the lines in private attributes, read-only outside
+            _shift(block, delta)
+            for f in getattr(block, "fields", None) or []:
+                _shift(f, delta)
+
+
+def _shift(item, delta: int) -> None:
+    for name in ("_start_line_in_file", "_start_line"):
+        if getattr(item, name, None) is not None:
+            setattr(item, name, getattr(item, name) + delta)
+            return
 
 
 def _blank_comments(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
@@ -329,43 +392,39 @@ def _collect_macros(library, rel: str, macros: dict[str, str], diags: list[Diagn
         line = (block.start_line or 0) + 1
         name = block.key.strip()
         if not _IDENT.fullmatch(name):
-            diags.append(Diagnostic(rel, line, "error", "bib-syntax", f"@string name {name!r} is not a valid name",
-                                    "write it as @string{name = {value}}, the name in letters, digits, '-', '_' "
-                                    "or ':' with no space"))
+            diags.append(problem(rel, line, "bib-syntax/string-name", name=repr(name)))
             continue
         value, problems = _evaluate(block.value, macros)
-        for code, severity, msg, hint in problems:
-            diags.append(Diagnostic(rel, line, severity, code, f"@string{{{name}}}: {msg}", hint))
+        for key, severity, args in problems:
+            diags.append(problem(rel, line, key, severity=severity, where_string=name, **args))
         macros[name.lower()] = value
 
 
-def _evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[tuple[str, str, str, str]]]:
-    """A field value as BibTeX reads it: ``{..}``, ``".."``, numbers and macros joined by ``#``."""
+def _evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
+    """A field value as BibTeX reads it: ``{..}``, ``".."``, numbers and macros joined by ``#``.
+    Problems are (messages.yml entry, severity, arguments)."""
     parts: list[str] = []
-    problems: list[tuple[str, str, str, str]] = []
+    problems: list[tuple[str, str, dict[str, str]]] = []
     i, n, expect_part = 0, len(value), True
     while True:
         while i < n and value[i].isspace():
             i += 1
         if i >= n:
             if expect_part:
-                problems.append(("bib-syntax", "error", "a value is missing (empty, or a dangling '#')",
-                                 "give the field a value in braces, e.g. title = {...}"))
+                problems.append(("bib-syntax/value-missing", "error", {}))
             break
         c = value[i]
         if not expect_part:
             if c == "#":
                 i, expect_part = i + 1, True
                 continue
-            problems.append(("bib-syntax", "error", f"unexpected text {value[i:i + 30]!r} after a value",
-                             "a comma is probably missing between two fields, or a '#' between two parts"))
+            problems.append(("bib-syntax/after-value", "error", {"text": repr(value[i:i + 30])}))
             break
         expect_part = False
         if c in "{\"":
             end = _closing(value, i)
             if end < 0:
-                problems.append(("bib-syntax", "error", f"unbalanced braces or quotes in {value[:40]!r}",
-                                 "balance the braces of this value; write a literal brace as \\{ or \\}"))
+                problems.append(("bib-syntax/unbalanced", "error", {"value": repr(value[:40])}))
                 break
             parts.append(value[i + 1:end])
             i = end + 1
@@ -378,13 +437,9 @@ def _evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[tuple[str, 
             if name.lower() in macros:
                 parts.append(macros[name.lower()])
             else:
-                problems.append(("bib-undefined-macro", "warning",
-                                 f"macro {name!r} is not defined by any @string; BibTeX reads it as empty text",
-                                 f"add @string{{{name} = {{...}}}} before the entry, or put the text in braces: "
-                                 f"{{{name}}}"))
+                problems.append(("bib-undefined-macro", "warning", {"name": repr(name), "bare": name}))
         else:
-            problems.append(("bib-syntax", "error", f"unexpected {c!r} in a value",
-                             "put the value in braces, e.g. title = {...}"))
+            problems.append(("bib-syntax/unexpected", "error", {"char": repr(c)}))
             break
     return "".join(parts), problems
 
@@ -464,11 +519,12 @@ def _report_failed(block: ParsingFailedBlock, rel: str, diags: list[Diagnostic])
     line = (block.start_line or 0) + 1
     raw = block.raw or ""
     m = re.match(r"@(\w*)\s*[{(]\s*([^,\s{}()]*)", raw)
-    what = f"@{m.group(1)}{{{m.group(2)}" if m else "this block"
+    if m and _NO_KEY.match(raw):  # '@article{ title = ...': the key is missing, whatever the parser says
+        diags.append(problem(rel, line, "bib-key", severity="warning", type=m.group(1).lower()))
+        return
+    what = f"@{m.group(1)}{{{m.group(2)}" if m else ("this block",)
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
-    diags.append(Diagnostic(rel, line, "error", "bib-syntax", f"{what} could not be read: {reason}",
-                            "check this entry's braces, quotes and commas: every field is name = {value}, "
-                            "fields are separated by commas, and the entry ends with a closing brace"))
+    diags.append(problem(rel, line, "bib-syntax", what=what, reason=reason))
 
 
 def _inline_entry(block: Entry, previous, rel: str, diags: list[Diagnostic]) -> None:
@@ -478,11 +534,8 @@ def _inline_entry(block: Entry, previous, rel: str, diags: list[Diagnostic]) -> 
     if previous.start_line + previous.raw.count("\n") != block.start_line:
         return
     prefix = previous.raw.rsplit("\n", 1)[-1].strip()
-    diags.append(Diagnostic(
-        rel, block.start_line + 1, "error", "bib-inline-entry",
-        f"@{block.entry_type}{{{block.key} starts after other text on its line ({prefix[:30]!r}); "
-        "BibTeX reads it as an entry, which is rarely what was meant",
-        "start the entry on a line of its own, or remove the '@' if this is comment text"))
+    diags.append(problem(rel, block.start_line + 1, "bib-inline-entry", type=block.entry_type, key=block.key,
+                         prefix=repr(prefix[:30])))
 
 
 def _entry(block: Entry, rel: str, macros: dict[str, str], diags: list[Diagnostic]) -> _Parsed | None:
@@ -490,11 +543,9 @@ def _entry(block: Entry, rel: str, macros: dict[str, str], diags: list[Diagnosti
     line = (block.start_line or 0) + 1
     key = block.key
     etype = block.entry_type.lower()
-    if not key or _BAD_KEY.search(key):
-        problem = "has no key" if not key else f"has an invalid key {key!r}"
-        diags.append(Diagnostic(rel, line, "error", "bib-key", f"@{etype} entry {problem}; it cannot be cited",
-                                "write the key right after the brace, with no space, quote, brace, '#', '%', "
-                                "'=' or comma, e.g. @book{smith2020, ..."))
+    if not key or _BAD_KEY.search(key):  # a keyless entry (as Citavi, Mendeley, EndNote export) warns
+        diags.append(problem(rel, line, "bib-key/invalid", type=etype, key=repr(key)) if key
+                     else problem(rel, line, "bib-key", severity="warning", type=etype))
         return None
     fields: dict[str, str] = {}
     field_lines: dict[str, int] = {}
@@ -503,29 +554,22 @@ def _entry(block: Entry, rel: str, macros: dict[str, str], diags: list[Diagnosti
         name = f.key.strip().lower()
         fline = (f.start_line or block.start_line or 0) + 1
         if not _IDENT.fullmatch(name):
-            diags.append(Diagnostic(rel, fline, "error", "bib-syntax",
-                                    f"{key}: field name {f.key.strip()[:40]!r} is not a valid name",
-                                    "a comma is probably missing after the previous field's value"))
+            diags.append(problem(rel, fline, "bib-syntax/field-name", key=key, name=repr(f.key.strip()[:40])))
             continue
         if name in field_lines:
             duplicates.append(name)
             continue
         value, problems = _evaluate(f.value, macros)
-        for code, severity, msg, hint in problems:
-            diags.append(Diagnostic(rel, fline, severity, code, f"{key}: field {name!r}: {msg}", hint))
+        for msg_key, severity, args in problems:
+            diags.append(problem(rel, fline, msg_key, severity=severity, where_entry=key, where_field=name, **args))
         field_lines[name] = fline
         text = " ".join(value.split()) if name in VERBATIM else _decode(value)
         if text:
             fields[name] = text
     if duplicates:
-        diags.append(Diagnostic(rel, line, "error", "bib-duplicate-field",
-                                f"{key}: field(s) {', '.join(sorted(set(duplicates)))} given more than once; "
-                                "the first value is used, as BibTeX does",
-                                "keep one value for each field (field names ignore case: Title = title)"))
+        diags.append(problem(rel, line, "bib-duplicate-field", key=key, fields=", ".join(sorted(set(duplicates)))))
     if etype not in KNOWN_TYPES:
-        diags.append(Diagnostic(rel, line, "warning", "bib-unknown-type",
-                                f"{key}: @{etype} is not a BibTeX or biblatex entry type; it loads, but styles may drop it",
-                                "use a standard type such as @article, @book, @report, @online or @misc"))
+        diags.append(problem(rel, line, "bib-unknown-type", severity="warning", key=key, type=etype))
     raw = "\n".join(ln.rstrip() for ln in (block.raw or "").split("\n"))
     entry = BibEntry(key=key, type=etype, fields=fields, path=rel, line=line, raw=raw)
     return _Parsed(entry, field_lines)
@@ -539,10 +583,8 @@ def _register(item: _Parsed, parsed: dict[str, _Parsed], diags: list[Diagnostic]
         parsed[e.key.lower()] = item
         return
     f = first.entry
-    diags.append(Diagnostic(e.path, e.line, "error", "bib-duplicate-key",
-                            f"key {e.key!r} is already used by @{f.type}{{{f.key} at {f.path}:{f.line} "
-                            "(keys ignore case); this entry is not loaded",
-                            "give this entry a different key, or delete it if it is the same work"))
+    diags.append(problem(e.path, e.line, "bib-duplicate-key", key=repr(e.key), type=f.type, first=f.key,
+                         where=f"{f.path}:{f.line}"))
 
 
 # --- crossref, xdata, usual fields -------------------------------------------------------------------------
@@ -578,9 +620,8 @@ def _resolve(low: str, parsed: dict[str, _Parsed], index: dict[str, str], diags:
     item = parsed[low]
     if low in stack:
         chain = " -> ".join(parsed[k].entry.key for k in stack[stack.index(low):] + [low])
-        diags.append(Diagnostic(item.entry.path, item.field_lines.get("crossref", item.field_lines.get(
-            "xdata", item.entry.line)), "warning", "bib-crossref", f"circular crossref/xdata chain: {chain}; "
-            "inheritance stops where the circle closes", "remove the crossref or xdata field that closes the circle"))
+        diags.append(problem(item.entry.path, item.field_lines.get("crossref", item.field_lines.get(
+            "xdata", item.entry.line)), "bib-crossref/circular", severity="warning", chain=chain))
         return
     stack.append(low)
     fields = item.entry.fields
@@ -617,10 +658,8 @@ def _inherit_crossref(parent: BibEntry, child: BibEntry) -> None:
 
 def _missing_target(item: _Parsed, name: str, target: str, diags: list[Diagnostic]) -> None:
     e = item.entry
-    diags.append(Diagnostic(e.path, item.field_lines.get(name, e.line), "warning", "bib-crossref",
-                            f"{e.key}: {name} = {{{target}}} names no entry in literature/; nothing is inherited",
-                            f"add an entry with key {target!r} to a .bib file under literature/, or remove the "
-                            f"{name} field"))
+    diags.append(problem(e.path, item.field_lines.get(name, e.line), "bib-crossref", severity="warning", key=e.key,
+                         field=name, target=target))
 
 
 def _check_usual_fields(item: _Parsed, diags: list[Diagnostic]) -> None:
@@ -630,11 +669,8 @@ def _check_usual_fields(item: _Parsed, diags: list[Diagnostic]) -> None:
         return
     missing = cited_entry_problems(e)
     if missing:
-        diags.append(Diagnostic(e.path, e.line, "warning", "bib-missing-field",
-                                f"{e.key}: no {', no '.join(missing)}",
-                                f"add {' and '.join(missing)} to the entry before a brief cites it"))
+        diags.append(problem(e.path, e.line, "bib-missing-field", severity="warning", key=e.key, missing=missing))
 
 
 def _internal(rel: str, exc: Exception) -> Diagnostic:
-    return Diagnostic(rel, 1, "error", "bib-internal", f"the file could not be read ({type(exc).__name__}: {exc})",
-                      "check the file with `bibtex` or `biber --tool`; if it is valid, report it to Passerelle")
+    return problem(rel, 1, "bib-internal", error=f"{type(exc).__name__}: {exc}")

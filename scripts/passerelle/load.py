@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import frontmatter
 from .kinds import BY_FOLDER, ContentKind
-from .literature import load_literature
-from .records import LANGS, Diagnostic, Document, Project, Section, diag
+from .literature import decode_bom, guess_encoding, load_literature
+from .records import LANGS, Diagnostic, Document, Project, Section
+from .report import problem
 
 DOC_NAME = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}
@@ -23,31 +24,31 @@ FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_DOC_BYTES) -> tuple[str | None, list[Diagnostic]]:
-    """Decode a submitted text file as UTF-8 and refuse what would be invisible or dangerous in it."""
+    """Decode a submitted text file as UTF-8 (or the encoding its byte-order mark names, with a warning)
+    and refuse what would be invisible or dangerous in it."""
     raw = path.read_bytes()
     if not raw.strip():
-        return None, [diag(rel, 1, "empty-file", "the file is empty", "write the brief or delete the file")]
+        return None, [problem(rel, 1, "empty-file")]
     if len(raw) > max_bytes:
-        return None, [diag(rel, 1, "file-too-large", f"the file is {len(raw):,} bytes (limit {max_bytes:,})",
-                           "split it into several briefs or remove pasted material")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [diag(rel, line, "not-utf8", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                           f"save it as UTF-8 in your editor, or run: iconv -f WINDOWS-1252 -t UTF-8 '{rel}' > fixed.md")]
+        return None, [problem(rel, 1, "file-too-large", size=len(raw), limit=max_bytes)]
+    warnings: list[Diagnostic] = []
+    text = decode_bom(raw, rel, warnings)
+    if text is None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return None, [problem(rel, line, "not-utf8", byte=raw[exc.start], encoding=guess_encoding(raw), path=rel)]
     problems = []
     for n, line in enumerate(text.split("\n"), 1):
         if "\x00" in line:
-            problems.append(diag(rel, n, "nul-character", "the line holds a NUL character",
-                                 "remove it; it often comes from copying from a PDF or a binary file"))
+            problems.append(problem(rel, n, "nul-character"))
         m = BIDI.search(line)
         if m:
-            problems.append(diag(rel, n, "bidi-control", f"the line holds an invisible bidirectional control character (U+{ord(m.group()):04X})",
-                                 "delete it: it can make text display differently from what it says", col=m.start() + 1))
+            problems.append(problem(rel, n, "bidi-control", col=m.start() + 1, char=ord(m.group())))
     if problems:
         return None, problems
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), []
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), warnings
 
 
 def split_sections(body: str, body_line: int) -> list[Section]:
@@ -75,18 +76,17 @@ def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, lis
     """One document of a content kind (by name), or the diagnostics that kept it out."""
     m = DOC_NAME.match(path.name)
     if not m or m.group("lang") not in LANGS:
-        return None, [diag(rel, 1, "file-name", f"'{path.name}' is not named <id>.<lang>.md",
-                           "rename it like 'my-brief.en.md' or 'my-brief.fr.md' (lowercase letters, digits, hyphens)")]
+        return None, [problem(rel, 1, "file-name", name=path.name)]
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems
     try:
         fm = frontmatter.parse(text)
     except frontmatter.FrontMatterError as exc:
-        return None, [diag(rel, exc.line, exc.code, exc.message, exc.hint)]
+        return None, problems + [problem(rel, exc.line, exc.key, **exc.values)]
     doc = Document(path=rel, kind=kind, lang=m.group("lang"), meta=fm.meta, body=fm.body, body_line=fm.body_line,
                    meta_lines=fm.key_lines, sections=tuple(split_sections(fm.body, fm.body_line)))
-    return doc, []
+    return doc, problems
 
 
 def classify(rel_parts: tuple[str, ...]) -> ContentKind | str | None:
@@ -115,23 +115,18 @@ def load_project(root: Path) -> Project:
                 documents.append(doc)
         elif kind == "media":
             if path.suffix.lower() not in MEDIA_SUFFIXES:
-                diagnostics.append(diag(rel, 1, "media-type", f"'{path.suffix}' files are not accepted as media",
-                                        f"use one of {', '.join(sorted(MEDIA_SUFFIXES))} (SVG can carry scripts: export it as PNG)"))
+                diagnostics.append(problem(rel, 1, "media-type", suffix=path.suffix, allowed=", ".join(sorted(MEDIA_SUFFIXES))))
             elif path.stat().st_size > MAX_MEDIA_BYTES:
-                diagnostics.append(diag(rel, 1, "file-too-large", f"the file is {path.stat().st_size:,} bytes (limit {MAX_MEDIA_BYTES:,})",
-                                        "compress the image or link to the original publication"))
+                diagnostics.append(problem(rel, 1, "file-too-large/media", size=path.stat().st_size, limit=MAX_MEDIA_BYTES))
         else:
-            diagnostics.append(diag(rel, 1, "unknown-file", "this file is not a brief, a pilot summary or a media file",
-                                    "briefs go in content/briefs/<id>.<lang>.md, pilots in content/pilots/<id>.<lang>.md, "
-                                    "images in content/media/; move or delete it"))
+            diagnostics.append(problem(rel, 1, "unknown-file"))
     literature = load_literature(root)
     lit_dir = root / "literature"
     for path in sorted(p for p in lit_dir.rglob("*") if p.is_file()) if lit_dir.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         files.append(rel)
         if path.suffix.lower() != ".bib":
-            diagnostics.append(diag(rel, 1, "unknown-file", "only BibTeX (.bib) files belong under literature/",
-                                    "export the reference as BibTeX from Zotero or JabRef, or move the file"))
+            diagnostics.append(problem(rel, 1, "unknown-file/literature"))
     diagnostics += literature.diagnostics
     media = tuple(f for f in files if f.startswith(f"content/{MEDIA_DIR}/") and Path(f).suffix.lower() in MEDIA_SUFFIXES)
     return Project(root=str(root), documents=tuple(documents), literature=literature, files=tuple(files),

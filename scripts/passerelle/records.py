@@ -5,6 +5,7 @@ matter against the schema) and the loader look at ``Document.meta`` directly."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -46,12 +47,17 @@ class Diagnostic:
     severity: Severity
     code: str  # short stable id, e.g. "frontmatter-yaml"
     message: str  # what is wrong
-    hint: str  # how to fix it
+    hint: str  # how to fix it (message and hint in English, as written when the diagnostic was made)
     col: int = 1
+    key: str = ""  # its entry in data/messages.yml ("code" or "code/variant"); "" for text given as is
+    args: tuple[tuple[str, Any], ...] = ()  # the arguments of that entry's templates, sorted by name
+    hint_key: str = ""  # a shared hint (messages.yml: hints) that replaces the entry's own
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en", message: str | None = None, hint: str | None = None) -> dict[str, Any]:
+        """The diagnostic for tools: ``code`` is stable, ``message`` and ``hint`` are in ``lang``."""
         return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity,
-                "code": self.code, "message": self.message, "hint": self.hint}
+                "code": self.code, "message": self.message if message is None else message,
+                "hint": self.hint if hint is None else hint, "lang": lang}
 
 
 def diag(path: str, line: int, code: str, message: str, hint: str, severity: Severity = "error", col: int = 1) -> Diagnostic:
@@ -361,6 +367,27 @@ class ImportedDraft:
 
     path: Path
     notes: tuple[str, ...] = ()
+    lang: str = ""
+    lang_detected: bool = False  # True when the language was detected from the text (no --lang)
+    bib_path: Path | None = None  # literature/imported.bib when an entry for the report was written there
+    bib_key: str = ""
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What a report's file says about itself (pandoc's metadata from styles, DOCX core properties, ODT
+    meta.xml, HTML <meta>/<title>): only what is stated, never guessed."""
+
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    abstract: str = ""
+    institution: str = ""
+
+    @property
+    def year(self) -> str:
+        m = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", self.date)
+        return m.group(1) if m else ""
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,60 @@ def text(lang: str, key: str) -> str:
 
 def scaffold(kind: str, lang: str) -> str:
     return (DATA / "scaffolds" / f"{kind}.{lang}.md").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One problem Passerelle reports (``messages.yml``): what is wrong and how to fix it, in each language,
+    as ``str.format`` templates over the arguments the code gives."""
+
+    key: str  # "code" or "code/variant"
+    message: Text
+    hint: Text
+
+    @property
+    def code(self) -> str:
+        return self.key.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Messages:
+    """``messages.yml``: every diagnostic's text, shared field hints, translated terms, command lines."""
+
+    codes: dict[str, Message]
+    hints: dict[str, Text]
+    terms: dict[str, Text]
+    texts: dict[str, Text]
+
+
+def placeholders(template: str) -> set[str]:
+    """The argument names a template uses (``{name}``, ``{name:spec}``), literal ``{{``/``}}`` skipped."""
+    import string
+
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _check_same_arguments(where: str, text: Text) -> None:
+    try:
+        names = {lang: placeholders(text[lang]) for lang in LANGS}
+    except ValueError as exc:
+        raise SettingsError(f"messages.yml: {where}: {exc}") from None
+    if len({frozenset(n) for n in names.values()}) > 1:
+        raise SettingsError(f"messages.yml: {where}: the languages use different arguments {names}")
+
+
+@lru_cache(maxsize=None)
+def messages() -> Messages:
+    raw = load_yaml("messages.yml")
+    try:
+        codes = {}
+        for key, spec in raw["codes"].items():
+            codes[key] = Message(key, Text.read(spec.get("message"), f"messages.yml: {key}.message"),
+                                 Text.read(spec.get("hint"), f"messages.yml: {key}.hint"))
+            _check_same_arguments(f"{key}.message", codes[key].message)
+            _check_same_arguments(f"{key}.hint", codes[key].hint)
+        section = {name: {k: Text.read(v, f"messages.yml: {name}.{k}") for k, v in raw[name].items()}
+                   for name in ("hints", "terms", "texts")}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SettingsError(f"messages.yml: missing or malformed {exc}") from None
+    return Messages(codes, section["hints"], section["terms"], section["texts"])

@@ -82,6 +82,12 @@ def published(path: str) -> str:
     return ("" if lang == DEFAULT_LANG else f"{lang}/") + rest
 
 
+def in_language(path: str) -> str:
+    """Where a page is served relative to its language's home: ``fr/briefs/x/index.md`` -> ``briefs/x/``."""
+    lang, rest = path.split("/", 1)
+    return published(source(DEFAULT_LANG, rest))
+
+
 # ---------------------------------------------------------------- links
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import json
 import posixpath
 import re
 from collections import defaultdict
@@ -13,7 +15,8 @@ import jsonschema
 from . import readability, settings
 from .kinds import BY_NAME
 from .literature import cited_entry_problems
-from .records import Diagnostic, Document, Project, Section, diag
+from .records import Diagnostic, Document, Project, Section
+from .report import problem
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
@@ -55,47 +58,31 @@ def check_schema(doc: Document) -> list[Diagnostic]:
 
 
 def _schema_diagnostic(doc: Document, err: jsonschema.ValidationError, key: str, line: int) -> Diagnostic:
+    hints = settings.messages().hints
     if err.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         field = missing[0] if missing else "?"
-        where = f"'{key}'" if key else "the front matter"
-        return diag(doc.path, line if key else 1, "frontmatter-missing", f"{where} has no '{field}' field",
-                    _FIELD_HINTS.get(field, f"add '{field}:' to {where}"))
+        hint = field if field in hints else ""
+        if key:
+            return problem(doc.path, line, "frontmatter-missing/nested", hint=hint, key=key, field=field)
+        return problem(doc.path, 1, "frontmatter-missing", hint=hint, field=field)
     if err.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)' was unexpected", err.message)
         name = extra[0] if extra else "?"
-        return diag(doc.path, doc.meta_lines.get(name, line), "frontmatter-unknown-field",
-                    f"unknown field '{name}'", "check its spelling; allowed fields are listed in the brief scaffold (passerelle new brief)")
+        return problem(doc.path, doc.meta_lines.get(name, line), "frontmatter-unknown-field", name=name)
     if key == "audiences" and err.validator == "enum":
-        return diag(doc.path, line, "unknown-audience", f"unknown audience {err.instance!r}",
-                    f"use only: {', '.join(settings.content_model().audiences)}")
+        return problem(doc.path, line, "unknown-audience", value=repr(err.instance),
+                       allowed=", ".join(settings.content_model().audiences))
     if key == "id" and err.validator == "pattern":
-        return diag(doc.path, line, "bad-id", f"id {err.instance!r} is not lowercase letters, digits and hyphens",
-                    "use an id like 'newcomer-outreach' — it becomes the page address and must not change")
+        return problem(doc.path, line, "bad-id", value=repr(err.instance))
     if key in ("published", "updated"):
-        return diag(doc.path, line, "frontmatter-date", f"'{key}' is not a date ({err.instance!r})",
-                    "write a real date as YYYY-MM-DD, e.g. 2026-11-23, without quotes")
+        return problem(doc.path, line, "frontmatter-date/schema", key=key, value=repr(err.instance))
     value = err.instance
-    empty = value in ("", [], None) or (isinstance(value, str) and not value.strip())
-    if empty:
-        return diag(doc.path, line, "frontmatter-empty-field", f"'{key}' is empty",
-                    _FIELD_HINTS.get(key, f"fill in '{key}'"))
-    where = ".".join(map(str, err.path)) or "front matter"
-    return diag(doc.path, line, "frontmatter-invalid", f"'{where}': {err.message}",
-                _FIELD_HINTS.get(key, "see the brief scaffold (passerelle new brief) for the expected form"))
-
-
-_FIELD_HINTS = {
-    "id": "add 'id: my-brief' — lowercase letters, digits and hyphens, the same in both languages",
-    "type": "add 'type: brief' (or 'type: pilot' in content/pilots/)",
-    "title": "add 'title: \"A plain title, ideally a question\"'",
-    "summary": "add 'summary: \"One or two plain sentences.\"'",
-    "sources": "add 'sources: [key]' with BibTeX keys from a file under literature/",
-    "audiences": "add 'audiences: [frontline, managers, funders, researchers]' (at least the ones you wrote a part for)",
-    "published": "add 'published: 2026-11-23'",
-    "evidence": "add 'evidence: {strength: emerging, type: [report-synthesis]}' (strength: emerging, promising or established)",
-    "strength": "use emerging, promising or established",
-}
+    hint = key if key in hints else ""
+    if value in ("", [], None) or (isinstance(value, str) and not value.strip()):
+        return problem(doc.path, line, "frontmatter-empty-field", hint=hint, key=key)
+    where = ".".join(map(str, err.path)) or ("the front matter",)
+    return problem(doc.path, line, "frontmatter-invalid", hint=hint, where=where, detail=err.message)
 
 
 def _mask_code(text: str) -> str:
@@ -144,18 +131,14 @@ def scan_markdown(path: str, body: str, body_line: int, media: frozenset[str] = 
     for i, line in enumerate(text.split("\n")):
         n = body_line + i
         if SNIPPET.search(line):
-            out.append(diag(path, n, "snippet-include", "snippet includes (--8<--) are not allowed",
-                            "paste the text itself; includes could publish files such as .git/config"))
+            out.append(problem(path, n, "snippet-include"))
         m = RAW_TAG.search(line)
         if m:
-            out.append(diag(path, n, "raw-html", f"raw HTML <{m.group(1)}> is not allowed",
-                            "use Markdown instead (e.g. **bold**, [link](https://…), '- ' lists); "
-                            "write &lt; to show a '<' sign", col=m.start() + 1))
+            out.append(problem(path, n, "raw-html", col=m.start() + 1, tag=m.group(1)))
         for attrs in ATTR_LIST.findall(line):
             for token in re.findall(r"[^\s=]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?", attrs):
                 if not re.fullmatch(r"[#.][A-Za-z0-9_-]+", token):
-                    out.append(diag(path, n, "unsafe-attribute", f"attribute '{token[:40]}' is not allowed",
-                                    "only {#id} and {.class} attributes are allowed; remove event handlers and styles"))
+                    out.append(problem(path, n, "unsafe-attribute", token=token[:40]))
     image_refs = {(label or alt).strip().lower() for alt, label in IMAGE_REF.findall(text)}
     targets = [(m.start(), _target(m.group(1)), False) for m in LINK_TARGET.finditer(text)]
     targets += [(m.start(), _target(m.group(2)), m.group(1).strip().lower() in image_refs) for m in REF_DEF.finditer(text)]
@@ -165,17 +148,13 @@ def scan_markdown(path: str, body: str, body_line: int, media: frozenset[str] = 
         n = line_at(pos)
         scheme = _unsafe_target(target)
         if scheme:
-            out.append(diag(path, n, "unsafe-link", f"link with the '{scheme}:' scheme",
-                            "link only to https://, http://, mailto: or a page of this site"))
+            out.append(problem(path, n, "unsafe-link", scheme=scheme))
         elif (is_image or pos in images) and (SCHEME.match(target) or target.startswith("//")):
-            out.append(diag(path, n, "external-media", f"image loaded from another site: {target[:60]}",
-                            "put the image in content/media/ and link it as ../media/<file>; pages make no outside requests"))
+            out.append(problem(path, n, "external-media", target=target[:60]))
         elif not SCHEME.match(target) and not target.startswith(("#", "//")) and target:
             local = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.split("#")[0].split("?")[0]))
             if not target.startswith("../media/") or local not in media:
-                out.append(diag(path, n, "broken-link", f"relative link '{target[:60]}' leads to no published file",
-                                "link to another site with https://…; to an image or document of this brief as "
-                                "../media/<file> after adding the file to content/media/"))
+                out.append(problem(path, n, "broken-link", target=target[:60]))
     return out
 
 
@@ -196,35 +175,29 @@ def check_sections(doc: Document) -> list[Diagnostic]:
     first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
     for sid, spec in core.items():
         if spec.required and sid not in ids:
-            out.append(diag(doc.path, first_heading, "section-missing", f"the core section '{sid}' is missing",
-                            f"add a heading '## {spec.heading[doc.lang]} {{#{sid}}}' and its text (see passerelle new brief)"))
+            out.append(problem(doc.path, first_heading, "section-missing", section=sid, heading=spec.heading[doc.lang]))
     seen: dict[str, int] = {}
     for s in doc.sections:
         if not s.heading:
             if s.body.strip() and words(s.body):
-                out.append(diag(doc.path, s.line, "text-before-sections", "text before the first section heading",
-                                "move it into 'What is this research about?' or the summary field"))
+                out.append(problem(doc.path, s.line, "text-before-sections"))
             continue
         if s.id in seen:
-            out.append(diag(doc.path, s.line, "section-duplicate", f"section '{s.id}' appears twice (first on line {seen[s.id]})",
-                            "merge the two sections"))
+            out.append(problem(doc.path, s.line, "section-duplicate", section=s.id, first=seen[s.id]))
             continue
         seen[s.id] = s.line
         if s.id in core:
             if not words(s.body):
-                out.append(diag(doc.path, s.line, "section-empty", f"the section '{s.id}' is empty",
-                                "write it, in plain words; the scaffold comment says what it is for"))
+                out.append(problem(doc.path, s.line, "section-empty", section=s.id))
         elif s.id in model.audiences:
             out += check_part(doc, s, model, listed, aud_line)
         else:
-            what = f"'{s.id}'" if s.id else f"'{s.heading}'"
-            out.append(diag(doc.path, s.line, "section-unknown", f"section {what} is not a core section or an audience part",
-                            "end the heading with one of {#" + "}, {#".join(list(core) + list(model.audiences)) + "}, "
-                            "or make it a ### sub-heading", severity="warning"))
+            ids = "{#" + "}, {#".join(list(core) + list(model.audiences)) + "}"
+            out.append(problem(doc.path, s.line, "section-unknown", severity="warning", section=s.id or s.heading, ids=ids))
     for a in listed:
         if a in model.audiences and a not in seen:
-            out.append(diag(doc.path, aud_line, "audience-part-missing", f"'{a}' is listed in audiences but has no part",
-                            f"add '## {model.audiences[a].heading[doc.lang]} {{#{a}}}' or remove {a} from audiences"))
+            out.append(problem(doc.path, aud_line, "audience-part-missing", audience=a,
+                               heading=model.audiences[a].heading[doc.lang]))
     return out
 
 
@@ -232,9 +205,7 @@ def check_required_sections(doc: Document, required: tuple[str, ...]) -> list[Di
     """Kinds without the brief's content model declare the section ids they need (``kinds.py``)."""
     ids = {s.id for s in doc.sections if s.id}
     first_heading = next((s.line for s in doc.sections if s.heading), doc.body_line)
-    return [diag(doc.path, first_heading, "section-missing", f"the section '{sid}' is missing",
-                 f"add a level-2 heading ending in {{#{sid}}} and its text")
-            for sid in required if sid not in ids]
+    return [problem(doc.path, first_heading, "section-missing/kind", section=sid) for sid in required if sid not in ids]
 
 
 def check_part(doc: Document, part: Section, model: settings.ContentModel, listed: tuple[str, ...],
@@ -243,35 +214,30 @@ def check_part(doc: Document, part: Section, model: settings.ContentModel, liste
     out: list[Diagnostic] = []
     spec = model.audiences[part.id]
     if part.id not in listed:
-        out.append(diag(doc.path, part.line, "audience-not-listed", f"a part for '{part.id}' but '{part.id}' is not in audiences",
-                        f"add {part.id} to 'audiences' (line {aud_line}) or remove this part"))
+        out.append(problem(doc.path, part.line, "audience-not-listed", audience=part.id, line=aud_line))
     n = words(part.body)
     if n == 0:
-        out.append(diag(doc.path, part.line, "section-empty", f"the {part.id} part is empty", "write it or remove the audience"))
+        out.append(problem(doc.path, part.line, "section-empty/part", part=part.id))
     elif n > spec.words * (1 + model.cap_tolerance):
-        out.append(diag(doc.path, part.line, "audience-over-cap", f"the {part.id} part has {n} words (cap {spec.words})",
-                        f"cut it to {spec.words} words: keep what this reader can act on"))
+        out.append(problem(doc.path, part.line, "audience-over-cap", part=part.id, words=n, cap=spec.words))
     elif n > spec.words:
-        out.append(diag(doc.path, part.line, "audience-over-cap", f"the {part.id} part has {n} words (cap {spec.words})",
-                        f"cut it to {spec.words} words", severity="warning"))
+        out.append(problem(doc.path, part.line, "audience-over-cap/warning", severity="warning", part=part.id, words=n,
+                           cap=spec.words))
     if n:
         out += readability_warnings(doc, part, spec.targets)
     return out
 
 
-METRIC_NAMES = {"en_grade": ("Flesch-Kincaid grade", "at most"), "fr_kandel_moles": ("Kandel-Moles ease", "at least"),
-                "lix": ("LIX", "at most")}
+METRIC_MESSAGES = {"en_grade": "readability/en_grade", "fr_kandel_moles": "readability/fr_kandel_moles", "lix": "readability"}
 
 
 def readability_warnings(doc: Document, part: Section, targets: dict) -> list[Diagnostic]:
     """Formulas are a first check, not a measure (Canada.ca, ISO 24495-1): they warn, never block."""
     out = []
     for miss in readability.check_text(part.body, doc.lang, targets):
-        name, bound = METRIC_NAMES.get(miss.metric, (miss.metric, ""))
         worst = "; ".join(f"\"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\"" for s in miss.sentences[:2])
-        out.append(diag(doc.path, part.line, "readability",
-                        f"the {part.id} part scores {miss.value:.1f} on {name} (target: {bound} {miss.target:g})",
-                        f"use shorter sentences and everyday words; start with: {worst}", severity="warning"))
+        out.append(problem(doc.path, part.line, METRIC_MESSAGES.get(miss.metric, "readability"), severity="warning",
+                           part=part.id, value=float(miss.value), target=float(miss.target), worst=worst))
     return out
 
 
@@ -279,9 +245,8 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
     out = check_schema(doc)
     name_id = doc.path.rsplit("/", 1)[-1].split(".")[0]
     if isinstance(doc.meta.get("id"), str) and doc.meta["id"] != name_id:
-        out.append(diag(doc.path, doc.meta_lines.get("id", 1), "id-mismatch",
-                        f"id '{doc.meta['id']}' differs from the file name '{name_id}'",
-                        f"rename the file to {doc.meta['id']}.{doc.lang}.md or set id: {name_id}"))
+        out.append(problem(doc.path, doc.meta_lines.get("id", 1), "id-mismatch", id=doc.meta["id"], name=name_id,
+                           lang=doc.lang))
     out += scan_markdown(doc.path, doc.body, doc.body_line, media)
     kind = BY_NAME[doc.kind]
     if kind.audience_parts:
@@ -291,6 +256,41 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
     return out
 
 
+TRANSLATED_FROM = re.compile(r"^(?P<lang>[a-z]{2})@(?P<hash>[0-9a-f]{12})$")
+
+
+def translation_hash(doc: Document) -> str:
+    """A document's content as a translation records it: front matter (but ``translated_from``) and body."""
+    meta = {k: v for k, v in doc.meta.items() if k != "translated_from"}
+    blob = json.dumps(_jsonable(meta), sort_keys=True, ensure_ascii=False, default=str) + "\n" + doc.body.strip()
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+
+def stale_since(doc: Document, other: Document | None) -> str | None:
+    """The hash ``doc`` recorded of ``other`` (its source in the other language) when ``other`` has changed
+    since; None when ``doc`` records no translation, or is up to date."""
+    m = TRANSLATED_FROM.match(str(doc.meta.get("translated_from", "")))
+    if not m or other is None or m.group("lang") != other.lang:
+        return None
+    return m.group("hash") if m.group("hash") != translation_hash(other) else None
+
+
+def check_translation(doc: Document, other: Document | None) -> list[Diagnostic]:
+    """``translated_from`` (written by ``passerelle translated``) names the other language's file as it was."""
+    value = doc.meta.get("translated_from")
+    if value is None:
+        return []
+    line = doc.meta_lines.get("translated_from", 1)
+    m = TRANSLATED_FROM.match(str(value))
+    if not m or other is None or m.group("lang") != other.lang:
+        return [problem(doc.path, line, "translation-record", severity="warning", value=repr(value), path=doc.path)]
+    recorded = stale_since(doc, other)
+    if recorded:
+        return [problem(doc.path, line, "translation-stale", severity="warning", other=other.path, recorded=recorded,
+                        current=translation_hash(other), path=doc.path)]
+    return []
+
+
 def check_cross(project: Project) -> list[Diagnostic]:
     """Rules that need several files: unique ids, sources that exist and are complete, translations."""
     out: list[Diagnostic] = []
@@ -298,22 +298,18 @@ def check_cross(project: Project) -> list[Diagnostic]:
     for doc in project.documents:
         key = (doc.kind, doc.lang, doc.id)
         if doc.id and key in by_key:
-            out.append(diag(doc.path, doc.meta_lines.get("id", 1), "duplicate-id",
-                            f"id '{doc.id}' is already used by {by_key[key].path}", "give this brief its own id"))
+            out.append(problem(doc.path, doc.meta_lines.get("id", 1), "duplicate-id", id=doc.id, other=by_key[key].path))
         by_key.setdefault(key, doc)
         for key_ in doc.sources:
             entry = project.literature.get(key_)
             line = doc.meta_lines.get("sources", 1)
             if entry is None:
-                out.append(diag(doc.path, line, "missing-source", f"source '{key_}' is not in literature/",
-                                "add its BibTeX entry to a .bib file under literature/ (export it from Zotero or JabRef), "
-                                "or fix the key's spelling"))
+                out.append(problem(doc.path, line, "missing-source", key=key_))
                 continue
             missing = cited_entry_problems(entry)
             if missing:
-                out.append(diag(doc.path, line, "source-incomplete",
-                                f"source '{key_}' ({entry.path}:{entry.line}) has no {', '.join(missing)}",
-                                f"add {', '.join(missing)} to the entry in {entry.path}, as the source states them"))
+                out.append(problem(doc.path, line, "source-incomplete", key=key_, where=f"{entry.path}:{entry.line}",
+                                   missing=missing, path=entry.path))
     groups: dict[tuple[str, str], dict[str, Document]] = defaultdict(dict)
     for doc in project.documents:
         if doc.id:
@@ -322,16 +318,15 @@ def check_cross(project: Project) -> list[Diagnostic]:
         if len(langs) == 1:
             (lang, doc), = langs.items()
             other = "fr" if lang == "en" else "en"
-            out.append(diag(doc.path, 1, "missing-translation", f"no {other} version of this {kind}",
-                            f"add {doc.path.rsplit('.', 2)[0]}.{other}.md; until then readers see a notice and a link",
-                            severity="warning"))
+            out.append(problem(doc.path, 1, "missing-translation", severity="warning", other=(f"lang-{other}",),
+                               kind=(kind,), path=doc.path.rsplit(".", 2)[0], suffix=other))
         else:
             en, fr = langs.get("en"), langs.get("fr")
+            out += check_translation(en, fr) + check_translation(fr, en) if en and fr else []
             for field in BY_NAME[kind].same_in_translations:
                 if en and fr and _jsonable(en.meta.get(field)) != _jsonable(fr.meta.get(field)):
-                    out.append(diag(fr.path, fr.meta_lines.get(field, 1), "translation-mismatch",
-                                    f"'{field}' differs from {en.path}", "keep the same value in both languages",
-                                    severity="warning"))
+                    out.append(problem(fr.path, fr.meta_lines.get(field, 1), "translation-mismatch", severity="warning",
+                                       field=field, other=en.path))
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -31,11 +31,36 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """Evidence a concept needs, scaled to the length of the text: ``short`` for a text of up to
+    ``short_words`` words (one clear mention tags a sentence or a query), ``long`` from ``long_words``
+    words on (a passing mention in a long brief does not tag), linear in between."""
+
+    short: float = 1
+    long: float = 3
+    short_words: int = 150
+    long_words: int = 1200
+
+    def needed(self, words: int) -> float:
+        if words <= self.short_words or self.long_words <= self.short_words:
+            return self.short
+        if words >= self.long_words:
+            return self.long
+        share = (words - self.short_words) / (self.long_words - self.short_words)
+        return self.short + share * (self.long - self.short)
+
+
+@dataclass(frozen=True)
 class Concept:
     facet: str
     id: str
     labels: dict[str, str]  # lang -> label
     terms: dict[str, tuple[str, ...]]  # lang -> terms
+    # Per-concept exceptions for ambiguous words: a term found inside one of these phrases does not count
+    # ("workshop" in "staff workshop" is not an orientation session for newcomers).
+    not_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    weak: dict[str, tuple[str, ...]] = field(default_factory=dict)  # terms worth half a mention (vague words)
+    threshold: Threshold | None = None  # overrides the facet's threshold
 
 
 @dataclass(frozen=True)
@@ -49,12 +74,21 @@ class Organisation:
 class Vocabulary:
     version: int
     digest: str  # sha256 of the file: a cache key that survives a forgotten version bump
-    thresholds: dict[str, int]  # facet -> minimum evidence count ("default" for the rest)
+    thresholds: dict[str, Threshold]  # facet -> evidence needed ("default" for the rest)
     concepts: tuple[Concept, ...]
     organisations: tuple[Organisation, ...]
+    weights: dict[str, float] = field(default_factory=dict)  # "lead" (title, summary), "key_messages"
+    not_organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> NER names to drop
 
-    def threshold(self, facet: str) -> int:
-        return self.thresholds.get(facet, self.thresholds.get("default", 1))
+    def threshold(self, facet: str) -> Threshold:
+        return self.thresholds.get(facet) or self.thresholds.get("default") or Threshold()
+
+    def needed(self, concept: Concept, words: int) -> float:
+        """Weighted mentions the concept needs in a text of ``words`` words."""
+        return (concept.threshold or self.threshold(concept.facet)).needed(words)
+
+    def weight(self, place: str) -> float:
+        return float(self.weights.get(place, 1))
 
 
 class VocabularyError(Exception):
@@ -103,15 +137,45 @@ def _read(path: Path, check: _Checker) -> tuple[bytes, dict]:
     return raw, data
 
 
-def _thresholds(data: dict, check: _Checker) -> dict[str, int]:
+def _threshold(value, check: _Checker, where: str) -> Threshold:
+    """A whole number (the same count at every length) or ``{short, long, short_words, long_words}``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return Threshold(value, value)
+    fields = ("short", "long", "short_words", "long_words")
+    if isinstance(value, dict) and set(value) <= set(fields) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values()):
+        return Threshold(**value)
+    check.fail(f"`{where}` must be a whole number of at least 1 or a mapping of {', '.join(fields)}",
+               "e.g. `threshold: {default: {short: 1, long: 3, short_words: 150, long_words: 1200}, region: 2}`",
+               key=where)
+    raise AssertionError  # fail() raised
+
+
+def _thresholds(data: dict, check: _Checker) -> dict[str, Threshold]:
     thresholds = data.get("threshold", {"default": 1})
-    if isinstance(thresholds, int) and not isinstance(thresholds, bool):
+    if not isinstance(thresholds, dict):
         thresholds = {"default": thresholds}
-    if not isinstance(thresholds, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
-                                                    for v in thresholds.values()):
-        check.fail("`threshold` must map facets to whole numbers of at least 1", "e.g. `threshold: {default: 2, region: 2}`",
-                   key="threshold")
-    return dict(thresholds)
+    return {str(facet): _threshold(v, check, "threshold") for facet, v in thresholds.items()}
+
+
+def _weights(data: dict, check: _Checker) -> dict[str, float]:
+    weights = data.get("weights") or {}
+    if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                                                for v in weights.values()):
+        check.fail("`weights` must map places (lead, key_messages) to positive numbers", "e.g. `weights: {lead: 2}`",
+                   key="weights")
+    return {str(k): float(v) for k, v in weights.items()}
+
+
+def _per_lang(entry: dict, name: str, cid: str, check: _Checker) -> dict[str, tuple[str, ...]]:
+    """An optional ``{en: [...], fr: [...]}`` list of phrases of a concept."""
+    value = entry.get(name) or {}
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang, []), list) or not all(
+            isinstance(t, str) and t.strip() for t in value.get(lang, [])) for lang in LANGS):
+        owner = f"concept `{cid}`: " if cid != name else ""
+        check.fail(f"{owner}`{name}` must map each language to a list of phrases",
+                   f"write `{name}: {{en: [...], fr: [...]}}`", key=cid)
+    return {lang: tuple(t.strip() for t in value.get(lang, [])) for lang in LANGS}
 
 
 def _concept(facet: str, cid: str, entry, check: _Checker) -> Concept:
@@ -129,7 +193,9 @@ def _concept(facet: str, cid: str, entry, check: _Checker) -> Concept:
         if bad:
             check.fail(f"concept `{cid}` has an empty or non-text {lang} term: {bad[0]!r}",
                        "quote the term, e.g. \"ON\", or remove the empty entry", key=cid)
-    return Concept(facet, cid, {k: labels[k] for k in LANGS}, {k: tuple(t.strip() for t in terms[k]) for k in LANGS})
+    threshold = _threshold(entry["threshold"], check, cid) if "threshold" in entry else None
+    return Concept(facet, cid, {k: labels[k] for k in LANGS}, {k: tuple(t.strip() for t in terms[k]) for k in LANGS},
+                   _per_lang(entry, "not_in", cid, check), _per_lang(entry, "weak", cid, check), threshold)
 
 
 def _concepts(data: dict, check: _Checker) -> tuple[Concept, ...]:
@@ -175,4 +241,7 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
         check.fail("`version` must be a whole number", "write e.g. `version: 2` and add 1 after each edit", key="version")
     thresholds = _thresholds(data, check)
     concepts = _concepts(data, check)
-    return Vocabulary(version, hashlib.sha256(raw).hexdigest(), thresholds, concepts, _organisations(data, check))
+    stop = _per_lang({"not_organisations": data.get("not_organisations")}, "not_organisations", "not_organisations",
+                     check)
+    return Vocabulary(version, hashlib.sha256(raw).hexdigest(), thresholds, concepts, _organisations(data, check),
+                      _weights(data, check), stop)

@@ -3,6 +3,7 @@ A new command is one module and one line below; ``cli`` builds the parser from t
 from __future__ import annotations
 
 from . import author_report, bench, build, check, enrich, form, import_report, links, new, serve
+from . import translated
 
 COMMANDS = (
     check,
@@ -15,4 +16,5 @@ COMMANDS = (
     import_report,
     author_report,
     form,
+    translated,
 )

@@ -1,13 +1,16 @@
 """`passerelle report`: the Markdown report for authors (pull-request job summary)."""
 from __future__ import annotations
 
-from .common import add_root, project_root
+from .. import report
+from .common import add_root, misuse, project_root
 
 NAME = "report"
-HELP = "Markdown report for authors: suggested tags, readability per audience, translations"
+HELP = "Markdown report for authors: suggested tags, readability per audience, translations; --tags-diff REF"
 
 
 def configure(parser) -> None:
+    parser.add_argument("--tags-diff", metavar="REF", default=None,
+                        help="show, per brief, how tags change between the vocabulary and thresholds at git REF and now")
     add_root(parser)
 
 
@@ -17,5 +20,23 @@ def run(args) -> int:
 
     root = project_root(args.root)
     checked = check(root)
+    if args.tags_diff:
+        return _tags_diff(root, checked.project, args.tags_diff)
     print(author_report(root, checked.project, checked.diagnostics))
+    stale = [d for d in checked.diagnostics if d.code == "translation-stale"]
+    if stale:  # a translation older than the version it was made from (passerelle translated)
+        lang = report.ui_lang(None)
+        print("\n".join([f"### {report.text('stale-heading', lang)}", ""] +
+                        [f"- `{d.path}`: {report.render(d, lang)[0]}" for d in stale] + [""]))
+    return 0
+
+
+def _tags_diff(root, project, ref: str) -> int:
+    from ..authoring import TagsDiffError, tags_diff
+
+    try:
+        print(tags_diff(root, project, ref))
+    except TagsDiffError as exc:
+        return misuse(f"cannot read the vocabulary at {ref!r}: {exc}",
+                      "name a commit, branch or tag of this repository, e.g. --tags-diff main")
     return 0

@@ -6,20 +6,32 @@ import importlib.util
 from .common import add_root, misuse, project_root
 
 NAME = "bench"
-HELP = "enrichment benchmark: throughput ratio against raw spaCy, and incremental rebuilds"
+HELP = ("benchmarks: enrichment throughput and incremental rebuilds; tagging precision and recall (--only tagging); "
+        "search index size and latency (--only search)")
+BENCHES = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py"}
 
 
 def configure(parser) -> None:
     parser.add_argument("--n", type=int, default=100, help="bilingual briefs to generate (2N documents)")
     parser.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH")
+    parser.add_argument("--only", choices=sorted(BENCHES), default="enrichment",
+                        help="which benchmark: enrichment (default), tagging (the labelled set in tests/tagging/) or "
+                             "search (index bytes and latency at --n briefs, in Chromium with --browser)")
+    parser.add_argument("--browser", action="store_true", help="search: also measure in Debian's Chromium")
+    parser.add_argument("--errors", action="store_true", help="tagging: list each text's missed and wrong labels")
     add_root(parser)
 
 
 def run(args) -> int:
-    script = project_root(args.root) / "benchmarks" / "enrich_bench.py"
+    script = project_root(args.root) / "benchmarks" / BENCHES[args.only]
     if not script.exists():
-        return misuse("no benchmarks/enrich_bench.py here", "run 'passerelle bench' from the Passerelle repository")
-    spec = importlib.util.spec_from_file_location("enrich_bench", script)
+        return misuse(f"no benchmarks/{script.name} here", "run 'passerelle bench' from the Passerelle repository")
+    spec = importlib.util.spec_from_file_location(script.stem, script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.main(["--n", str(args.n)] + (["--json", args.json] if args.json else []))
+    json_args = ["--json", args.json] if args.json else []
+    if args.only == "tagging":
+        return module.main(json_args + (["--errors"] if args.errors else []))
+    if args.only == "search":
+        return module.main(["--n", str(args.n)] + json_args + (["--browser"] if args.browser else []))
+    return module.main(["--n", str(args.n)] + json_args)

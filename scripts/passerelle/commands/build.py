@@ -11,6 +11,8 @@ HELP = "check, then build the bilingual site into site/"
 
 
 def configure(parser) -> None:
+    parser.add_argument("--offline", action="store_true",
+                        help="also write site/site-offline.zip: the site as a folder that opens from file://")
     add_root(parser)
 
 
@@ -22,7 +24,7 @@ def run(args) -> int:
 
     root = project_root(args.root)
     try:
-        result = build(root)
+        result = build(root, offline=args.offline)
     except BuildError as exc:
         print(f"passerelle: the site generator refused the pages:\n{exc}", file=sys.stderr)
         return 1

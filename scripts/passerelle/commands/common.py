@@ -24,7 +24,9 @@ def misuse(message: str, hint: str) -> int:
 
 
 def print_diagnostic(d: Diagnostic) -> None:
-    print(f"{d.path}:{d.line}:{d.col}: {d.severity}: {d.message} [{d.code}]\n    hint: {d.hint}", file=sys.stderr)
+    from .. import report
+
+    print(report.as_line(d, report.lang_for(d, report.ui_lang())), file=sys.stderr)
 
 
 def add_root(parser) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import report
 from .common import add_root, project_root
 
 NAME = "import"
@@ -20,7 +21,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from ..importer import ImportProblem, import_report
+    from ..importer import ImportProblem, import_report, shown_path
     from ..load import load_document
     from ..validate import words
 
@@ -32,14 +33,21 @@ def run(args) -> int:
         draft = import_report(Path(args.path), root, bib_key=args.key, lang=args.lang, doc_id=args.id)
     except ImportProblem as exc:
         d = exc.diagnostic
-        print(f"passerelle import: error: {d.path}: {d.message}\n    hint: {d.hint}", file=sys.stderr)
+        lang = report.ui_lang(args.lang)
+        message, hint = report.render(d, lang)
+        print(f"passerelle import: {report.text('severity-error', lang)}: {d.path}: {message}\n"
+              f"    {report.text('hint', lang)}: {hint}", file=sys.stderr)
         return exc.code
+    lang = draft.lang
     for note in draft.notes:
         print(f"passerelle import: note: {note}", file=sys.stderr)
     rel = draft.path.relative_to(root).as_posix()
     doc, _ = load_document(draft.path, rel, "brief")
     todo = [s.id for s in doc.sections if s.id and not words(s.body)] if doc else []
-    print(f"wrote {rel}: a draft brief from {Path(args.path).name}. The report's text is in comments under the "
-          f"sections it matches; write {len(todo)} sections in plain words ({', '.join(todo)}), "
-          "then run: passerelle check")
+    said = "import-lang-detected" if draft.lang_detected else "import-lang-given"
+    print(report.text(said, lang, lang=draft.lang))
+    if draft.bib_path:
+        print(report.text("import-bib", lang, path=draft.bib_path.relative_to(root).as_posix(), key=draft.bib_key))
+    print(report.text("import-wrote", lang, path=rel, source=shown_path(Path(args.path), root), count=len(todo),
+                      sections=", ".join(todo)))
     return 0

@@ -1,4 +1,4 @@
-"""`passerelle serve`: the built site on loopback (it also opens from files, but search needs http)."""
+"""`passerelle serve`: the built site on loopback, as a web server would publish it (it also opens from files)."""
 from __future__ import annotations
 
 import functools

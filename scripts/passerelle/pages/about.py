@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import urls
-from ..markup import esc, heading
+from ..markup import esc, heading, paragraph
 from ..records import LANGS, Page
 from .common import page, t
 from ..context import SiteContext
@@ -14,6 +14,7 @@ def generate(ctx: SiteContext) -> list[Page]:
 
 def about_page(ctx: SiteContext, lang: str) -> Page:
     lines = [heading(1, esc(t(lang, "about"))), "", esc(t(lang, "about_text")), "",
+             paragraph("", "pa-offline"), "",  # the offline bundle's link, when `build --offline` makes one
              heading(2, esc(t(lang, "evidence_scale")), "evidence"), "", esc(t(lang, "evidence_scale_intro")), ""]
     for level in ctx.model.evidence_strength.values():
         lines.append(f"- **{level.level}/3** — {esc(level.definition[lang])}")

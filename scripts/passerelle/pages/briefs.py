@@ -1,12 +1,15 @@
 """Brief pages: the full brief, one view per audience, and a notice where a language is missing."""
 from __future__ import annotations
 
+import html
+
 from .. import readability, urls
 from ..kinds import BRIEF
-from ..markup import abbreviations, block, esc, from_pandoc, heading, link, reference
+from ..markup import abbreviations, admonition, block, esc, from_pandoc, heading, html_link, link, reference
 from ..records import LANGS, Document, Page
 from .common import badges, page, publishable, readability_badge, summary, t, tag_line
 from ..context import SiteContext
+from ..validate import stale_since
 from .missing import notice_page
 
 CITATION_FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
@@ -63,9 +66,22 @@ def cite_this(ctx: SiteContext, doc: Document, here: str, audience: str | None =
     return lines
 
 
+def stale_notice(ctx: SiteContext, doc: Document, here: str) -> list[str]:
+    """When the other language's version changed after this one was translated from it (``translated_from``,
+    written by ``passerelle translated``): say so, with its date and a link, in the reader's language."""
+    other = next((d for lang, d in ctx.documents(BRIEF).get(doc.id, {}).items() if lang != doc.lang), None)
+    if other is None or not stale_since(doc, other):
+        return []
+    when = other.updated or other.published
+    text = t(doc.lang, "stale_translation").format(date=when.isoformat() if when else "?")
+    target = urls.href(here, urls.document(BRIEF, other.lang, other.id))
+    return admonition("note", esc(t(doc.lang, "stale_translation_title")), [esc(text)]) + [
+        "", html_link(f"{esc(t(doc.lang, 'read_original'))}: {html.escape(other.title)}", target, other.lang), ""]
+
+
 def full_page(ctx: SiteContext, doc: Document) -> Page:
     lang, here = doc.lang, urls.document(BRIEF, doc.lang, doc.id)
-    lines = head(ctx, doc, doc.title, here)
+    lines = head(ctx, doc, doc.title, here) + stale_notice(ctx, doc, here)
     lines += [heading(2, esc(t(lang, "read_for_role")), "roles"), ""] + role_links(ctx, doc, here, None) + [""]
     for sid, core in ctx.model.core_sections.items():
         body = publishable(doc.section(sid), here)
@@ -84,7 +100,7 @@ def audience_page(ctx: SiteContext, doc: Document, audience: str) -> Page:
     lang, here = doc.lang, urls.audience_view(BRIEF, doc.lang, doc.id, audience)
     part = ctx.model.audiences[audience].heading[lang]
     title = f"{doc.title} — {part}"
-    lines = head(ctx, doc, title, here, audience)
+    lines = head(ctx, doc, title, here, audience) + stale_notice(ctx, doc, here)
     key = publishable(doc.section("key-messages"), here)
     if key:
         lines += [heading(2, esc(ctx.model.core_sections["key-messages"].heading[lang]), "key-messages"), "", key, ""]

@@ -5,5 +5,6 @@ stays. ``publish`` is its whole interface."""
 from __future__ import annotations
 
 from .mkdocs_site import BuildError, publish
+from .offline import make_bundle
 
-__all__ = ["BuildError", "publish"]
+__all__ = ["BuildError", "make_bundle", "publish"]

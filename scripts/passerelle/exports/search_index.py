@@ -1,0 +1,221 @@
+"""Search in the reader's language: one prebuilt lunr index per language, in two tiers, shipped as script
+files that register themselves (so they load over http and from ``file://`` alike), with the search
+client and lunr itself served from the site's own origin.
+
+- Tier 1 (loaded when the reader first focuses the search box): the index of title, tags, concepts,
+  summary and key messages of every brief and pilot, and what a result needs at once (title, address,
+  language, facets).
+- Summaries, shown under each result, in shards of ``SUMMARY_SHARD_SIZE`` loaded for the results shown.
+- Full text (loaded only when tier 1 finds little), in shards of ``SHARD_SIZE`` documents.
+- A document missing in a language is indexed there too, in its own language, and marked so: a French
+  query for a concept also lists English-only briefs, linking to the French notice page.
+
+Indexes are built by lunr.js under Node (``scripts/search/build-index.js``) with the same lunr-languages
+stemmers and the same pipeline (``scripts/search/src/pipeline.js``) the browser loads, through the cache."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+from .. import cache, readability, settings, urls
+from ..context import SiteContext
+from ..kinds import KINDS, ContentKind
+from ..records import DEFAULT_LANG, LANGS, Asset, Document
+from ..vocabulary import load_vocabulary
+
+CACHE_SUFFIX = ".json"
+INDEX_VERSION = "1"  # bump when the documents or the pipeline change meaning for the same input
+SHARD_SIZE = 100  # documents per full-text shard
+SUMMARY_SHARD_SIZE = 20  # summaries per shard: the ten results shown fetch at most ten small files
+TIER1_FIELDS = [["title", 10], ["tags", 6], ["concepts", 6], ["summary", 4], ["keys", 3]]
+FULL_FIELDS = [["body", 1]]
+PASSAGE_CHARS = 4000  # text kept per document for showing the matching passage
+SEARCH_DIR = Path(os.environ.get("PASSERELLE_SEARCH_DIR") or Path(__file__).resolve().parents[2] / "search")
+CLIENT = {  # published name -> file under scripts/search/
+    "lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "lunr.stemmer.support.min.js": "node_modules/lunr-languages/min/lunr.stemmer.support.min.js",
+    "lunr.fr.min.js": "node_modules/lunr-languages/min/lunr.fr.min.js",
+    "pipeline.js": "src/pipeline.js",
+    "search.js": "src/search.js",
+}
+UI_STRINGS = ("search_label", "search_placeholder", "search_results_label", "search_loading", "search_full_text",
+              "search_none", "search_count", "search_count_one", "search_type_more", "search_other_language",
+              "search_all", "search_clear", "facet_audience", "facet_topic", "facet_region", "facet_kind",
+              "facet_evidence", "facet_year")
+
+
+class SearchIndexError(Exception):
+    """The search indexes could not be built (Node or the locked npm packages missing); says how to fix it."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(f"{message}\n    hint: {hint}")
+
+
+def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
+    per_lang = {lang: _entries(ctx, lang) for lang in LANGS}
+    specs = []
+    for lang in LANGS:
+        entries = per_lang[lang]
+        specs.append({"lang": lang, "fields": TIER1_FIELDS, "docs": [e["tier1"] for e in entries]})
+        specs += [{"lang": lang, "fields": FULL_FIELDS, "docs": [e["full"] for e in shard]} for shard in _shards(entries)]
+    built = iter(_build_indexes(specs, store))
+    assets = []
+    for lang in LANGS:
+        entries = per_lang[lang]
+        assets.append(_script(lang, "tier1", _tier1(ctx, lang, entries, next(built))))
+        for n, shard in enumerate(_shards(entries), 1):
+            texts = {e["full"]["id"]: e["passage"] for e in shard}
+            assets.append(_script(lang, f"full-{n}", {"index": next(built), "texts": texts}))
+        for n, shard in enumerate(_shards(entries, SUMMARY_SHARD_SIZE), 1):
+            assets.append(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
+    return assets + _client()
+
+
+def _shards(entries: list[dict], size: int = SHARD_SIZE) -> list[list[dict]]:
+    return [entries[i:i + size] for i in range(0, len(entries), size)]
+
+
+def _script(lang: str, name: str, data: dict) -> Asset:
+    """An index file as a script that registers itself: ``fetch`` of JSON is refused from ``file://``."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = f'PasserelleSearch.register("{name}",{body});\n'
+    return Asset(urls.source(lang, "search", f"{name}.js"), text.encode("utf-8"))
+
+
+def _client() -> list[Asset]:
+    out = []
+    for name, rel in CLIENT.items():
+        path = SEARCH_DIR / rel
+        if not path.is_file():
+            raise SearchIndexError(f"the search client file {path} is missing",
+                                   "run 'make install' (it runs 'npm ci --prefix scripts/search')")
+        out.append(Asset(urls.source(DEFAULT_LANG, "assets", "search", name), path.read_bytes()))
+    return out
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _plain(markdown: str) -> str:
+    return readability.to_plain(markdown).text.replace("\n\n", " ")
+
+
+def _entries(ctx: SiteContext, lang: str) -> list[dict]:
+    """One entry per document id of every kind, in this language or else in the language it exists in."""
+    labels = _labels(lang)
+    out = []
+    for kind in KINDS:
+        for doc_id, langs in ctx.documents(kind).items():
+            doc = langs.get(lang) or next(iter(langs.values()))
+            out.append(_entry(ctx, kind, doc, lang, labels))
+    return out
+
+
+def _entry(ctx: SiteContext, kind: ContentKind, doc: Document, lang: str, labels: dict[str, str]) -> dict:
+    ref = f"{kind.name}:{doc.id}"
+    tags = ctx.extra(doc).tags
+    keys = _plain(doc.section("key-messages"))
+    body = " ".join(_plain(s.body) for s in doc.sections if s.id != "key-messages")
+    return {
+        "tier1": {"id": ref, "title": doc.title, "summary": doc.summary, "keys": keys,
+                  "tags": " ".join(labels.get(t.id, t.label) for t in tags),
+                  "concepts": " ".join(concept_token(t.id) for t in tags)},
+        "full": {"id": ref, "body": body},
+        "passage": (keys + " " + body)[:PASSAGE_CHARS],
+        "doc": doc, "kind": kind, "lang": lang,
+    }
+
+
+def concept_token(concept_id: str) -> str:
+    """A concept as one indexed word that no ordinary word matches."""
+    return "concept" + re.sub(r"[^a-z0-9]", "", concept_id.lower())
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {c.id: c.labels.get(lang, c.id) for c in load_vocabulary().concepts}
+
+
+# ---------------------------------------------------------------- tier 1: what results show
+
+
+def _tier1(ctx: SiteContext, lang: str, entries: list[dict], index: dict) -> dict:
+    docs = {e["tier1"]["id"]: {**_shown(ctx, e), "n": i // SUMMARY_SHARD_SIZE + 1} for i, e in enumerate(entries)}
+    used = {t for e in entries for t in (e["tier1"]["concepts"].split())}
+    return {"index": index, "docs": docs, "shards": len(_shards(entries)), "lang": lang,
+            "concepts": _synonyms(used), "facets": _facet_labels(ctx, lang),
+            "strings": {k: settings.text(lang, k) for k in UI_STRINGS}}
+
+
+def _shown(ctx: SiteContext, entry: dict) -> dict:
+    """What a result needs at once: title, address, the document's language, and its facets (audience
+    views are ``<address><audience>/`` for documents in the index's language); ``n`` (added by the caller)
+    is the shard of its summary."""
+    doc, kind, lang = entry["doc"], entry["kind"], entry["lang"]
+    extra = ctx.extra(doc)
+    return {"t": doc.title, "u": urls.in_language(urls.document(kind, lang, doc.id)), "l": doc.lang,
+            "f": {"audience": ctx.audience_parts(doc) if kind.audience_parts else [],
+                  "topic": [t.id for t in extra.topics], "region": [t.id for t in extra.regions],
+                  "kind": [kind.name], "evidence": [doc.evidence_strength] if doc.evidence_strength else [],
+                  "year": [str(doc.published.year)] if doc.published else []}}
+
+
+def _synonyms(used: set[str]) -> dict[str, str]:
+    """Every term and label of the concepts present, in both languages, folded -> concept token."""
+    out: dict[str, str] = {}
+    for c in load_vocabulary().concepts:
+        token = concept_token(c.id)
+        if token in used:
+            for lang in LANGS:
+                for term in (*c.terms.get(lang, ()), c.labels.get(lang, "")):
+                    if term.strip():
+                        out.setdefault(fold(term), token)
+    return dict(sorted(out.items()))
+
+
+def fold(text: str) -> str:
+    """As the client folds: accents removed, lower case, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
+    model, labels = ctx.model, _labels(lang)
+    return {
+        "audience": {a: spec.heading[lang] for a, spec in model.audiences.items()},
+        "topic": labels, "region": labels,
+        "kind": {k.name: settings.text(lang, f"kind_{k.name}") for k in KINDS},
+        "evidence": {k: level.label(lang) for k, level in model.evidence_strength.items()},
+        "year": {},
+    }
+
+
+# ---------------------------------------------------------------- lunr under Node, through the cache
+
+
+def _build_indexes(specs: list[dict], store: cache.Cache) -> list[dict]:
+    request = json.dumps({"indexes": specs}, ensure_ascii=False, sort_keys=True)
+    tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
+                                                                             "package-lock.json")
+                    if (SEARCH_DIR / f).is_file())
+    address = cache.key(INDEX_VERSION, tools, request)
+    return json.loads(store.get_or_make(address, lambda: _run_node(request)))["indexes"]
+
+
+def _run_node(request: str) -> bytes:
+    node = shutil.which("node")
+    if node is None:
+        raise SearchIndexError("Node.js is needed to build the search indexes", "install it: apt-get install nodejs npm")
+    if not (SEARCH_DIR / "node_modules" / "lunr").is_dir():
+        raise SearchIndexError("lunr is not installed for the search indexes",
+                               "run 'make install' (it runs 'npm ci --prefix scripts/search')")
+    proc = subprocess.run([node, str(SEARCH_DIR / "build-index.js")], input=request.encode("utf-8"),
+                          capture_output=True, timeout=1800, cwd=SEARCH_DIR)
+    if proc.returncode:
+        raise SearchIndexError(f"building the search indexes failed: {proc.stderr.decode('utf-8', 'replace')[-500:]}",
+                               "this is a bug in Passerelle; please report it with the message")
+    return proc.stdout

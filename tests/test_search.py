@@ -1,0 +1,288 @@
+"""Search in the reader's language, in Debian's Chromium, over http and from file://: per-language indexes,
+accents and inflections, concepts across words and languages, facets in the address, hostile queries,
+keyboard use, nothing loaded before the reader opens search, and the relevance set (tests/search/)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser import chromium, serve
+from conftest import command, copy_project, minimal_brief, REPO
+
+RELEVANCE = yaml.safe_load((Path(__file__).parent / "search" / "relevance.yml").read_text(encoding="utf-8"))
+HOSTILE = ["a" * 2000, "*", "~2", "^3", "title:", "+", "-", "+-*~^:", "é", "\u0301", "\u0301\u0301e", "😀🇨🇦",
+           "مرحبا بالعالم", "שלום", "title:newcomers^10 -data +*", "((((", "[a-z]+", "\\", "' OR 1=1 --",
+           "<img src=x onerror=alert(1)>", "l'", "qu'", "\u200b\u200e", "  ", "?q=x&audience=y"]
+ENGLISH_ONLY = "english-only-language-classes"
+
+
+def english_only_brief() -> str:
+    """A brief in English only, about language classes, to show up in French searches for the concept."""
+    text = minimal_brief("en", bid=ENGLISH_ONLY, title="How do language classes fit around newcomers' jobs?")
+    return text.replace("Many newcomers never reach an agency.",
+                        "Language classes (LINC) help newcomers. Language classes and LINC schedules clash with work.", 1)
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory) -> Path:
+    """The bundled content plus one English-only brief, built once."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("search"))
+    (root / "content" / "briefs" / f"{ENGLISH_ONLY}.en.md").write_text(english_only_brief(), encoding="utf-8")
+    r = command("build", cwd=root)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def type_query(page, query: str, delay: int = 20) -> list[str]:
+    box = page.locator("input[type=search]").first
+    box.click()
+    box.fill("")
+    page.keyboard.type(query, delay=delay)
+    return wait_results(page)
+
+
+def wait_results(page, timeout: float = 8) -> list[str]:
+    deadline = time.time() + timeout
+    hrefs: list[str] = []
+    while time.time() < deadline:
+        hrefs = page.eval_on_selector_all("[data-search-results] a.pa-search-title", "els => els.map(e => e.href)")
+        if hrefs:
+            break
+        page.wait_for_timeout(100)
+    return hrefs
+
+
+def ranked(page, query: str) -> list[str]:
+    """Document ids in rank order, through the same code path as the panel."""
+    refs = page.evaluate("q => new Promise(r => PasserelleSearch.results(q, r))", query)
+    return [r.split(":", 1)[1] for r in refs]
+
+
+def open_search(page, url: str) -> None:
+    page.goto(url)
+    page.locator("input[type=search]").first.focus()
+    page.wait_for_function("() => !!(window.PasserelleSearch && window.PasserelleSearch.ready)")
+    page.evaluate("() => new Promise(r => PasserelleSearch.ready(r))")
+
+
+def test_one_index_per_language_and_other_language_briefs_marked(search_site: Path):
+    for lang, prefix in (("en", ""), ("fr", "fr/")):
+        text = (search_site / prefix / "search" / "tier1.js").read_text(encoding="utf-8")
+        assert text.startswith('PasserelleSearch.register("tier1",')
+        data = yaml.safe_load(text[text.index(",") + 1:text.rindex(")")])  # JSON is YAML
+        assert data["lang"] == lang and len(data["docs"]) == 12
+        marked = {ref: d for ref, d in data["docs"].items() if d["l"] != lang}
+        assert list(marked) == ([] if lang == "en" else [f"brief:{ENGLISH_ONLY}"])
+    fr = (search_site / "fr" / "search" / "tier1.js").read_text(encoding="utf-8")
+    assert f'"u":"briefs/{ENGLISH_ONLY}/"' in fr  # the French notice page, which links to the original
+
+
+def test_french_gets_french_english_gets_english_over_http(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        for prefix, query in (("/fr/", "emploi"), ("/fr/", "organismes"), ("/fr/", "IRCC"), ("/", "agencies"), ("/", "IRCC")):
+            page.goto(base + prefix)
+            hrefs = type_query(page, query)
+            assert hrefs, (prefix, query)
+            assert all(("/fr/" in h) == (prefix == "/fr/") for h in hrefs), (prefix, query, hrefs)
+        page.close()
+
+
+def test_accents_case_and_inflections_are_folded(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        open_search(page, base + "/fr/")
+        forms = [ranked(page, q) for q in ("établissement", "etablissement", "Établissement", "établissements", "ETABLISSEMENTS")]
+        assert forms[0] and all(f == forms[0] for f in forms), forms
+        assert ranked(page, "emplois") == ranked(page, "emploi") != []
+        assert ranked(page, "donnees")[:3] == ranked(page, "données")[:3] != []
+        # a word being typed matches by prefix without losing its stem ("établiss" -> "établissement")
+        assert set(ranked(page, "établiss")) >= set(forms[0][:3])
+        page.close()
+
+
+def test_concepts_across_words_and_languages(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        open_search(page, base + "/")
+        for query in ("LINC", "language classes", "language training"):
+            assert "services-youth-women-seniors" in ranked(page, query)[:3], query
+        open_search(page, base + "/fr/")
+        french = ranked(page, "cours de langue")
+        assert "services-youth-women-seniors" in french[:3] and ENGLISH_ONLY in french
+        hrefs = type_query(page, "cours de langue")
+        assert all("/fr/" in h for h in hrefs)
+        marked = page.locator(f"[data-search-results] a[lang=en]")
+        assert marked.count() == 1 and f"/fr/briefs/{ENGLISH_ONLY}/" in marked.evaluate("a => a.href")
+        assert "anglais" in page.locator(".pa-search-lang").first.inner_text()
+        page.close()
+
+
+def test_facets_narrow_results_and_survive_a_reload(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        page.goto(base + "/fr/")
+        everything = type_query(page, "organismes")
+        select = page.locator("#pa-facet-topic")
+        value = select.locator("option").nth(1).get_attribute("value")
+        count = int(select.locator("option").nth(1).inner_text().rsplit("(", 1)[1].rstrip(")"))
+        select.select_option(value)
+        page.wait_for_timeout(200)
+        narrowed = wait_results(page)
+        assert len(narrowed) == count < len(everything)
+        assert f"topic={value}" in page.url and "q=organismes" in page.url
+        page.select_option("#pa-facet-kind", "brief")
+        page.reload()
+        page.wait_for_function("() => document.querySelectorAll('[data-search-results] a.pa-search-title').length > 0")
+        assert wait_results(page) == narrowed
+        assert page.locator("#pa-facet-topic").input_value() == value
+        assert page.locator("input[type=search]").input_value() == "organismes"
+        page.close()
+
+
+def test_results_show_views_and_highlighted_passages(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        page.goto(base + "/")
+        type_query(page, "newcomers")
+        first = page.locator("[data-search-results] li.pa-search-result").first
+        assert first.locator("mark").count() >= 1
+        views = first.locator(".pa-search-views a")
+        assert views.count() >= 3
+        href = views.first.get_attribute("href")
+        page.goto(views.first.evaluate("a => a.href"))
+        assert page.locator("h1").count() == 1 and href.endswith("/")
+        page.close()
+
+
+def test_nothing_search_related_loads_before_the_reader_opens_search(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(base + "/briefs/newcomers-not-using-services/")
+        page.wait_for_load_state("networkidle")
+        assert not [u for u in requested if "/search/" in u], requested
+        page.keyboard.press("/")  # Material's habit: / (or s) opens search
+        assert page.evaluate("document.activeElement.type") == "search"
+        page.keyboard.type("data")
+        wait_results(page)
+        assert [u for u in requested if u.endswith("/search/tier1.js")]
+        page.close()
+
+
+def test_keyboard_moves_through_results_and_escape_closes(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.keyboard.press("s")
+        page.keyboard.type("clients")
+        wait_results(page)
+        panel = page.locator("#pa-search-panel")
+        assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-label") == "Search results"
+        page.keyboard.press("ArrowDown")
+        first = page.evaluate("document.activeElement.classList.contains('pa-search-title')")
+        page.keyboard.press("ArrowDown")
+        second = page.evaluate("document.activeElement.getAttribute('href')")
+        assert first is True and second
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Escape")
+        assert not panel.is_visible() and page.evaluate("document.activeElement.type") == "search"
+        page.close()
+
+
+def test_hostile_queries_never_throw_or_freeze(search_site: Path, browser):
+    with serve(search_site) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        open_search(page, base + "/fr/")
+        box = page.locator("input[type=search]").first
+        for query in HOSTILE:
+            started = time.time()
+            box.fill(query)
+            page.evaluate("q => new Promise(r => PasserelleSearch.results(q, r))", query)
+            assert page.evaluate("1 + 1") == 2 and time.time() - started < 5, query
+        assert errors == []
+        page.close()
+
+
+def test_search_works_from_file_in_both_languages(search_site: Path, browser):
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    for start, query, french in (("index.html", "agencies", False), ("fr/index.html", "organismes", True)):
+        page.goto((search_site / start).as_uri())
+        hrefs = type_query(page, query)
+        assert hrefs and all(h.startswith("file:") and ("/fr/" in h) == french for h in hrefs), hrefs
+    assert outside == []
+    page.close()
+
+
+def test_without_javascript_the_box_submits_to_the_topics(search_site: Path, browser):
+    with serve(search_site) as base:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base + "/fr/about/")
+        page.locator("input[type=search]").fill("emploi")
+        with page.expect_navigation():
+            page.locator("input[type=search]").press("Enter")
+        assert page.url.startswith(base + "/fr/topics/?q=emploi")
+        assert page.locator("h1").inner_text().rstrip("¶") == "Thèmes"
+        context.close()
+
+
+def test_relevance_set(bundled_site: Path, browser):
+    """Queries written as workers type them: the wanted brief in the first three, in both languages."""
+    assert len(RELEVANCE["en"]) + len(RELEVANCE["fr"]) >= 60 and len(RELEVANCE["fr"]) >= 30
+    hits, reciprocal, misses = 0, 0.0, []
+    with serve(bundled_site / "site") as base:
+        page = browser.new_page()
+        for lang, prefix in (("en", "/"), ("fr", "/fr/")):
+            open_search(page, base + prefix)
+            for query, wanted in RELEVANCE[lang]:
+                ids = ranked(page, query)
+                rank = ids.index(wanted) + 1 if wanted in ids else None
+                hits += bool(rank and rank <= 3)
+                reciprocal += 1 / rank if rank else 0
+                if not rank or rank > 3:
+                    misses.append((lang, query, wanted, ids[:3]))
+        page.close()
+    n = len(RELEVANCE["en"]) + len(RELEVANCE["fr"])
+    print(f"\nsearch relevance: {n} queries, precision@3 {hits / n:.3f}, MRR {reciprocal / n:.3f}")
+    assert not misses, misses
+
+
+def test_compact_index_rebuilds_lunr_exactly(bundled_site: Path):
+    """The wire format (postings and term frequencies, no score vectors) gives back lunr's own index:
+    the same postings, the same scores to the last digit, the same ranked results."""
+    import json
+    import shutil
+    import subprocess
+
+    from passerelle.exports import search_index
+
+    specs = []
+    for lang, prefix in (("en", ""), ("fr", "fr/")):
+        data, summaries = ({**json.loads(t[t.index(",") + 1:t.rindex(")")])} for t in (
+            (bundled_site / "site" / prefix / "search" / f"{name}.js").read_text(encoding="utf-8")
+            for name in ("tier1", "summaries-1")))
+        docs = [{"id": ref, "title": d["t"], "summary": summaries[ref]} for ref, d in data["docs"].items()]
+        queries = [q for q, _ in RELEVANCE[lang]] + ["données", "établissements", "newcomers"]
+        specs.append({"lang": lang, "fields": [["title", 10], ["summary", 4]], "docs": docs, "queries": queries})
+    result = subprocess.run([shutil.which("node"), str(REPO / "tests" / "search" / "compact_roundtrip.js"),
+                             str(search_index.SEARCH_DIR)], input=json.dumps({"indexes": specs}), capture_output=True,
+                            text=True, timeout=300, env={"NODE_PATH": str(search_index.SEARCH_DIR / "node_modules")})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["checked"] >= 70 and report["mismatches"] == []
