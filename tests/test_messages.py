@@ -247,3 +247,35 @@ def test_contributing_lists_every_message_from_the_catalogue(lang):
     assert block in text, f"{path.name} is out of step with messages.yml: run PASSERELLE_UPDATE_DOCS=1 pytest {__file__}"
     for key in settings.messages().codes:
         assert f"| `{key}` |" in text
+
+
+def test_vocabulary_enrich_and_model_problems_are_in_the_catalogue(tmp_path):
+    """Editors of the vocabulary and users of `passerelle enrich` read their problems in their language too."""
+    from passerelle import report
+    from passerelle.enrich import EnrichError, load_model
+    from passerelle.vocabulary import VocabularyError, load_vocabulary
+
+    broken = tmp_path / "vocabulary.yml"
+    broken.write_text("version: 2\nfacets:\n  theme:\n    data: {labels: {en: Data}, terms: {en: [data], fr: []}}\n",
+                      encoding="utf-8")
+    with pytest.raises(VocabularyError) as caught:
+        load_vocabulary(broken)
+    d = caught.value.diagnostic
+    assert (d.code, d.line) == ("vocabulary", 4)
+    assert report.render(d, "fr")[0] == "le concept `data` a besoin d'un libellé dans chaque langue"
+    with pytest.raises(EnrichError) as caught:
+        load_model("no_such_model_xyz")
+    message, hint = report.render(caught.value.diagnostic, "fr")
+    assert message.startswith("impossible de charger le modèle spaCy « no_such_model_xyz »") and "pip install" in hint
+
+
+def test_the_pull_request_report_speaks_each_documents_language(project):
+    """`passerelle report`: headings in the chosen language, each brief's section in the brief's own."""
+    from conftest import run_cli
+
+    code, out, _ = run_cli("report", "--lang", "fr", "--root", str(project))
+    assert code == 0 and out.startswith("## Rapport de Passerelle\n")
+    english, french = out.split("### `content/briefs/test-brief.fr.md`")
+    assert "**Suggested tags:**" in english and "**Étiquettes suggérées :**" in french
+    code, out, _ = run_cli("report", "--lang", "en", "--root", str(project))
+    assert out.startswith("## Passerelle report\n") and "**Étiquettes suggérées :**" in out

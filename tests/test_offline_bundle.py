@@ -21,8 +21,10 @@ def offline(tmp_path_factory) -> tuple[Path, Path]:
     r = command("build", "--offline", cwd=root)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     folder = tmp_path_factory.mktemp("unzipped")
-    zipfile.ZipFile(root / "site" / "site-offline.zip").extractall(folder)
-    return root / "site", folder
+    with zipfile.ZipFile(root / "site" / "site-offline.zip") as zf:
+        assert {name.split("/", 1)[0] for name in zf.namelist()} == {"site-offline"}  # one folder, nothing scattered
+        zf.extractall(folder)
+    return root / "site", folder / "site-offline"
 
 
 def test_about_pages_link_the_bundle_with_its_size(offline):

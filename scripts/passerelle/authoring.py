@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import readability, settings
+from . import readability, report, settings
 from .cache import Cache
 from .build import enrich_documents
 from .records import Diagnostic, Document, Project
@@ -18,42 +18,53 @@ def _cell(text: str) -> str:
 
 
 def readability_rows(doc: Document) -> list[str]:
+    """One table row per audience part, in the document's language."""
     rows = []
+    lang = doc.lang
     for audience, spec in settings.content_model().audiences.items():
         body = doc.section(audience)
         if not body.strip():
             continue
-        report = readability.measure(body, doc.lang)
-        metrics = report.get("metrics") or {}
-        misses = readability.check_targets(report, doc.lang, spec.targets)
-        main = f"grade {metrics.get('fk_grade')}" if doc.lang == "en" else f"Kandel-Moles {metrics.get('kandel_moles')}"
-        verdict = "meets targets" if not misses else "misses " + ", ".join(m.metric for m in misses)
-        rows.append(f"| {audience} | {report.get('words', 0)} / {spec.words} | {main}, LIX {metrics.get('lix')} | {verdict} |")
+        measured = readability.measure(body, doc.lang)
+        metrics = measured.get("metrics") or {}
+        misses = readability.check_targets(measured, doc.lang, spec.targets)
+        main = (report.text("report-grade", lang, value=metrics.get("fk_grade")) if lang == "en"
+                else f"Kandel-Moles {metrics.get('kandel_moles')}")
+        verdict = (report.text("report-meets", lang) if not misses
+                   else report.text("report-misses", lang, metrics=", ".join(m.metric for m in misses)))
+        rows.append(f"| {audience} | {measured.get('words', 0)} / {spec.words} | {main}, LIX {metrics.get('lix')} | {verdict} |")
     return rows
 
 
-def author_report(root: Path, project: Project, diagnostics: list[Diagnostic]) -> str:
+def author_report(root: Path, project: Project, diagnostics: list[Diagnostic], lang: str = "en") -> str:
+    """The job summary: its headings in ``lang``, each document's section in the document's own language."""
     docs = sorted(project.documents, key=lambda d: d.path)
     enriched = enrich_documents(root, docs)
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    out = ["## Passerelle report", "", f"{len(docs)} documents, {errors} error(s), {len(diagnostics) - errors} warning(s).", ""]
+    out = [f"## {report.text('report-title', lang)}", "",
+           report.text("report-counts", lang, documents=len(docs), errors=errors, warnings=len(diagnostics) - errors), ""]
     missing = [d for d in diagnostics if d.code == "missing-translation"]
     if missing:
-        out += ["### Missing translations", ""] + [f"- `{_cell(d.path)}`: {_cell(d.message)}" for d in missing] + [""]
+        out += [f"### {report.text('report-missing', lang)}", ""]
+        out += [f"- `{_cell(d.path)}`: {_cell(report.render(d, report.lang_for(d, lang))[0])}" for d in missing] + [""]
     for doc in docs:
-        e = enriched[doc.path]
-        given = set(doc.topics) | set(doc.regions)
-        out += [f"### `{_cell(doc.path)}`", ""]
-        suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]
-        out.append("**Suggested tags:** " + (", ".join(suggested) if suggested else "none beyond those given"))
-        if e.key_sentences:
-            out += ["", "**Summary candidates** (sentences carrying the most concepts):", ""]
-            out += [f"> {_cell(s)}" for s in e.key_sentences]
-        rows = readability_rows(doc) if doc.kind == "brief" else []
-        if rows:
-            out += ["", "| audience | words / cap | readability | targets |", "|---|---|---|---|"] + rows
-        out.append("")
+        out += [f"### `{_cell(doc.path)}`", ""] + _document_section(doc, enriched[doc.path]) + [""]
     return "\n".join(out)
+
+
+def _document_section(doc: Document, e) -> list[str]:
+    lang = doc.lang
+    given = set(doc.topics) | set(doc.regions)
+    suggested = [f"{_cell(t.label)} (`{t.id}`, {t.count}×)" for t in e.tags if t.id not in given]
+    out = [f"**{report.text('report-suggested', lang)}** "
+           + (", ".join(suggested) if suggested else report.text("report-none-beyond", lang))]
+    if e.key_sentences:
+        out += ["", report.text("report-candidates", lang), ""]
+        out += [f"> {_cell(s)}" for s in e.key_sentences]
+    rows = readability_rows(doc) if doc.kind == "brief" else []
+    if rows:
+        out += ["", report.text("report-table", lang), "|---|---|---|---|"] + rows
+    return out
 
 
 # ---------------------------------------------------------------- tags before and after a vocabulary change

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import cache, readability
+from . import cache, readability, report
 from .records import LANGS, Acronym, Diagnostic, Enrichment, Evidence, Tag
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
@@ -62,9 +62,8 @@ def load_model(name: str):
     try:
         return spacy.load(name, exclude=list(EXCLUDE))
     except (OSError, ImportError) as exc:
-        raise EnrichError(Diagnostic(name, 1, "error", "spacy-model", f"cannot load the spaCy model {name!r}: {exc}",
-                                     f"install it with `pip install {name.replace('_', '-')}` (no download at run "
-                                     "time), or name another installed model with PASSERELLE_MODEL_EN or PASSERELLE_MODEL_FR")) from None
+        raise EnrichError(report.problem(name, 1, "spacy-model", name=name, error=str(exc),
+                                         package=name.replace("_", "-"))) from None
 
 
 def model_id(name: str) -> str:
@@ -428,8 +427,8 @@ def _check_langs(items: list[tuple], models: dict[str, str]) -> None:
     for item in items:
         lang = item[1]
         if lang not in LANGS or lang not in models:
-            raise EnrichError(Diagnostic("<input>", 1, "error", "enrich-lang", f"unsupported language {lang!r}",
-                                         f"use one of {', '.join(sorted(set(LANGS) & set(models)))}"))
+            raise EnrichError(report.problem("<input>", 1, "enrich-lang", value=str(lang),
+                                             allowed=", ".join(sorted(set(LANGS) & set(models)))))
 
 
 def _run_lang(todo: list[tuple[int, str, str, int]], lang: str, model: str, vocab: Vocabulary, store: cache.Cache,

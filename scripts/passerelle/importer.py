@@ -10,6 +10,7 @@ candidate summary, the BibTeX source matched by title, and enrichment's suggeste
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -315,10 +316,23 @@ def inert(markdown: str) -> str:
 
 
 def detect_lang(text: str) -> str:
-    """English or French, from the share of each language's commonest words (enough for reports)."""
+    """English or French, from the words only one language's spaCy stop-word list holds (spaCy ships
+    both lists with its language data: no model is loaded, nothing is downloaded)."""
     words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.casefold())
-    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in STOP_WORDS.items()}
+    only = _stop_words_by_language()
+    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in only.items()}
     return "fr" if counts["fr"] > counts["en"] else "en"
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words_by_language() -> dict[str, frozenset[str]]:
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS as english
+        from spacy.lang.fr.stop_words import STOP_WORDS as french
+    except ImportError:  # spaCy missing: the short lists below still tell the two apart
+        english, french = STOP_WORDS["en"], STOP_WORDS["fr"]
+    en, fr = {w.casefold() for w in english}, {w.casefold() for w in french}
+    return {"en": frozenset(en - fr), "fr": frozenset(fr - en)}
 
 
 def slug(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from . import report
 from .records import LANGS, Diagnostic
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "vocabulary.yml"
@@ -111,9 +112,10 @@ class _Checker:
     def __init__(self, shown: str, text: str = ""):
         self.shown, self.text = shown, text
 
-    def fail(self, message: str, hint: str, key: str | None = None, line: int | None = None) -> None:
-        raise VocabularyError(Diagnostic(self.shown, line or (_line_of(self.text, key) if key else 1), "error",
-                                         "vocabulary", message, hint))
+    def fail(self, variant: str, key: str | None = None, line: int | None = None, **args) -> None:
+        """Stop with the catalogue's ``vocabulary/<variant>`` message (data/messages.yml, both languages)."""
+        where = line or (_line_of(self.text, key) if key else 1)
+        raise VocabularyError(report.problem(self.shown, where, f"vocabulary/{variant}", **args))
 
 
 def _read(path: Path, check: _Checker) -> tuple[bytes, dict]:
@@ -122,18 +124,16 @@ def _read(path: Path, check: _Checker) -> tuple[bytes, dict]:
         raw = path.read_bytes()
         check.text = raw.decode("utf-8")
     except OSError as exc:
-        check.fail(f"cannot read the vocabulary: {exc.strerror or exc}", "check the path given for the vocabulary file")
+        check.fail("read", reason=str(exc.strerror or exc))
     except UnicodeDecodeError:
-        check.fail("the vocabulary is not UTF-8 text", "save the file as UTF-8")
+        check.fail("utf8")
     try:
         data = yaml.safe_load(check.text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        check.fail(f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-                   "check indentation and quote terms that contain ':' or start with a special character",
-                   line=mark.line + 1 if mark else 1)
+        check.fail("yaml", line=mark.line + 1 if mark else 1, problem=str(getattr(exc, "problem", exc)))
     if not isinstance(data, dict):
-        check.fail("the vocabulary must be a mapping with version, threshold, facets", "start from the bundled vocabulary.yml")
+        check.fail("mapping")
     return raw, data
 
 
@@ -145,9 +145,7 @@ def _threshold(value, check: _Checker, where: str) -> Threshold:
     if isinstance(value, dict) and set(value) <= set(fields) and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values()):
         return Threshold(**value)
-    check.fail(f"`{where}` must be a whole number of at least 1 or a mapping of {', '.join(fields)}",
-               "e.g. `threshold: {default: {short: 1, long: 3, short_words: 150, long_words: 1200}, region: 2}`",
-               key=where)
+    check.fail("threshold", key=where, where=where)
     raise AssertionError  # fail() raised
 
 
@@ -162,8 +160,7 @@ def _weights(data: dict, check: _Checker) -> dict[str, float]:
     weights = data.get("weights") or {}
     if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
                                                 for v in weights.values()):
-        check.fail("`weights` must map places (lead, key_messages) to positive numbers", "e.g. `weights: {lead: 2}`",
-                   key="weights")
+        check.fail("weights", key="weights")
     return {str(k): float(v) for k, v in weights.items()}
 
 
@@ -172,27 +169,24 @@ def _per_lang(entry: dict, name: str, cid: str, check: _Checker) -> dict[str, tu
     value = entry.get(name) or {}
     if not isinstance(value, dict) or any(not isinstance(value.get(lang, []), list) or not all(
             isinstance(t, str) and t.strip() for t in value.get(lang, [])) for lang in LANGS):
-        owner = f"concept `{cid}`: " if cid != name else ""
-        check.fail(f"{owner}`{name}` must map each language to a list of phrases",
-                   f"write `{name}: {{en: [...], fr: [...]}}`", key=cid)
+        owner = f"`{cid}`: " if cid != name else ""
+        check.fail("phrases", key=cid, owner=owner, name=name)
     return {lang: tuple(t.strip() for t in value.get(lang, [])) for lang in LANGS}
 
 
 def _concept(facet: str, cid: str, entry, check: _Checker) -> Concept:
     if not isinstance(entry, dict):
-        check.fail(f"concept `{cid}` must have `labels` and `terms`", "copy the layout of another concept", key=cid)
+        check.fail("concept", key=cid, concept=cid)
     labels, terms = entry.get("labels"), entry.get("terms")
     if not isinstance(labels, dict) or any(not isinstance(labels.get(lang), str) or not labels[lang].strip()
                                            for lang in LANGS):
-        check.fail(f"concept `{cid}` needs a label in each language", "write `labels: {en: \"...\", fr: \"...\"}`", key=cid)
+        check.fail("labels", key=cid, concept=cid)
     if not isinstance(terms, dict) or any(not isinstance(terms.get(lang), list) for lang in LANGS):
-        check.fail(f"concept `{cid}` needs a list of terms in each language", "write `terms: {en: [...], fr: [...]}`",
-                   key=cid)
+        check.fail("terms", key=cid, concept=cid)
     for lang in LANGS:
         bad = [t for t in terms[lang] if not isinstance(t, str) or not t.strip()]
         if bad:
-            check.fail(f"concept `{cid}` has an empty or non-text {lang} term: {bad[0]!r}",
-                       "quote the term, e.g. \"ON\", or remove the empty entry", key=cid)
+            check.fail("term", key=cid, concept=cid, lang=lang, term=repr(bad[0]))
     threshold = _threshold(entry["threshold"], check, cid) if "threshold" in entry else None
     return Concept(facet, cid, {k: labels[k] for k in LANGS}, {k: tuple(t.strip() for t in terms[k]) for k in LANGS},
                    _per_lang(entry, "not_in", cid, check), _per_lang(entry, "weak", cid, check), threshold)
@@ -201,19 +195,17 @@ def _concept(facet: str, cid: str, entry, check: _Checker) -> Concept:
 def _concepts(data: dict, check: _Checker) -> tuple[Concept, ...]:
     facets = data.get("facets")
     if not isinstance(facets, dict):
-        check.fail("`facets` is missing or not a mapping", "restore the `facets:` section", key="facets")
+        check.fail("facets", key="facets")
     concepts: list[Concept] = []
     for facet, entries in facets.items():
         if not isinstance(entries, dict):
-            check.fail(f"facet `{facet}` must map concept ids to labels and terms", "indent the concepts under the facet",
-                       key=str(facet))
+            check.fail("facet", key=str(facet), facet=str(facet))
         concepts += [_concept(str(facet), str(cid), entry, check) for cid, entry in entries.items()]
     have = {(c.facet, c.id) for c in concepts}
     for facet, ids in REQUIRED.items():
         for cid in ids:
             if (facet, cid) not in have:
-                check.fail(f"required concept `{facet}: {cid}` is missing", "restore it: site pages and filters use this id",
-                           key=facet)
+                check.fail("required", key=facet, facet=facet, concept=cid)
     return tuple(concepts)
 
 
@@ -224,8 +216,7 @@ def _organisations(data: dict, check: _Checker) -> tuple[Organisation, ...]:
         ok = isinstance(entry, dict) and all(isinstance(entry.get(f), dict) and all(
             isinstance(entry[f].get(lang), str) and entry[f][lang].strip() for lang in LANGS) for f in ("short", "long"))
         if not ok:
-            check.fail(f"organisation `{key}` needs `short` and `long` in each language",
-                       "write `short: {en: ..., fr: ...}` and `long: {en: ..., fr: ...}`", key=key)
+            check.fail("organisation", key=key, organisation=key)
         orgs.append(Organisation(key, {k: entry["short"][k].strip() for k in LANGS},
                                  {k: entry["long"][k].strip() for k in LANGS}))
     return tuple(orgs)
@@ -238,7 +229,7 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
     raw, data = _read(path, check)
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        check.fail("`version` must be a whole number", "write e.g. `version: 2` and add 1 after each edit", key="version")
+        check.fail("version", key="version")
     thresholds = _thresholds(data, check)
     concepts = _concepts(data, check)
     stop = _per_lang({"not_organisations": data.get("not_organisations")}, "not_organisations", "not_organisations",

@@ -9,6 +9,9 @@ HELP = "Markdown report for authors: suggested tags, readability per audience, t
 
 
 def configure(parser) -> None:
+    parser.add_argument("--lang", choices=["en", "fr"],
+                        help="language of the report's headings (default: LC_MESSAGES/LANG, else English); "
+                             "each document's section speaks the document's language")
     parser.add_argument("--tags-diff", metavar="REF", default=None,
                         help="show, per brief, how tags change between the vocabulary and thresholds at git REF and now")
     add_root(parser)
@@ -22,10 +25,10 @@ def run(args) -> int:
     checked = check(root)
     if args.tags_diff:
         return _tags_diff(root, checked.project, args.tags_diff)
-    print(author_report(root, checked.project, checked.diagnostics))
+    lang = report.ui_lang(args.lang)
+    print(author_report(root, checked.project, checked.diagnostics, lang))
     stale = [d for d in checked.diagnostics if d.code == "translation-stale"]
     if stale:  # a translation older than the version it was made from (passerelle translated)
-        lang = report.ui_lang(None)
         print("\n".join([f"### {report.text('stale-heading', lang)}", ""] +
                         [f"- `{d.path}`: {report.render(d, lang)[0]}" for d in stale] + [""]))
     return 0

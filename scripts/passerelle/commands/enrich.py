@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from .. import report
 from ..records import LANGS, Diagnostic, Enrichment
 
 NAME = "enrich"
@@ -39,7 +40,9 @@ def format_text(e: Enrichment) -> str:
 
 
 def _error(d: Diagnostic) -> None:
-    print(f"{d.path}:{d.line}: {d.severity}: {d.message} (hint: {d.hint})", file=sys.stderr)
+    """In the reader's language (LC_MESSAGES/LANG, else English), like every diagnostic."""
+    message, hint = report.render(d, report.ui_lang())
+    print(f"{d.path}:{d.line}: {d.severity}: {message} (hint: {hint})", file=sys.stderr)
 
 
 def _read(path_or_dash: str, shown: str) -> tuple[str | None, int]:
@@ -47,15 +50,13 @@ def _read(path_or_dash: str, shown: str) -> tuple[str | None, int]:
     try:
         raw = sys.stdin.buffer.read() if path_or_dash == "-" else Path(path_or_dash).read_bytes()
     except OSError as exc:
-        _error(Diagnostic(shown, 1, "error", "read", f"cannot read the file: {exc.strerror or exc}",
-                          "check the path; use - to read from standard input"))
+        _error(report.problem(shown, 1, "read", reason=str(exc.strerror or exc)))
         return None, 1
     try:
         return raw.decode("utf-8-sig"), 0
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        _error(Diagnostic(shown, line, "error", "encoding", f"not UTF-8 text (byte {exc.start})",
-                          "save the file as UTF-8, or convert it with `iconv -f latin1 -t utf-8`"))
+        _error(report.problem(shown, line, "encoding", byte=exc.start))
         return None, 1
 
 
@@ -65,10 +66,10 @@ def enrich_file(path_or_dash: str, lang: str, fmt: str = "json") -> int:
 
     shown = "<stdin>" if path_or_dash == "-" else path_or_dash
     if lang not in LANGS:
-        _error(Diagnostic(shown, 1, "error", "usage", f"unknown language {lang!r}", "use --lang en or --lang fr"))
+        _error(report.problem(shown, 1, "usage", value=str(lang)))
         return 2
     if fmt not in ("json", "text"):
-        _error(Diagnostic(shown, 1, "error", "usage", f"unknown format {fmt!r}", "use --format json or --format text"))
+        _error(report.problem(shown, 1, "usage/format", value=str(fmt)))
         return 2
     text, code = _read(path_or_dash, shown)
     if text is None:

@@ -1,5 +1,5 @@
 """The site as a folder that opens from ``file://``: ``site-offline.zip``, unzipped anywhere, opens at
-``index.html`` with working links, language switch, audience views, downloads and search (its index files
+``site-offline/index.html`` with working links, language switch, audience views, downloads and search (its index files
 are scripts). A browser shows no directory index from a folder, so every link to a page names its
 ``index.html``, and links from the site's root (``/fr/``) become relative. The published site then links
 to the bundle from its About pages, with its size."""
@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import settings
 
 BUNDLE = "site-offline.zip"
+FOLDER = "site-offline"  # the one folder the zip holds: unzipping never scatters files
 HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"#?]*)([?#][^"]*)?(")')
 PLACEHOLDER = '<p class="pa-offline"></p>'
 # Language alternates in <head>: Material reads them to redirect the language switch through sitemap.xml
@@ -65,7 +66,7 @@ def for_folder(text: str, page: str) -> str:
 def _zip(folder: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), FIXED_TIME)
+            info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(folder).as_posix()}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
