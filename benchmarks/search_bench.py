@@ -57,19 +57,19 @@ def measure(n: int, browser: bool = False) -> dict:
     size = {a.path: (len(a.data), len(gzip.compress(a.data, 9))) for a in assets}
     client = {lang: sum(gz for p, (_, gz) in size.items() if "/assets/search/" in p
                         and (lang == "fr" or not p.endswith("lunr.fr.min.js"))) for lang in ("en", "fr")}
-    out = {"n_briefs": n, "build_s": round(seconds, 2)}
+    out = {"n_briefs": n, "search.index_build_s": round(seconds, 2)}
     for lang in ("en", "fr"):
         tier1 = size[f"{lang}/search/tier1.js"][1]
         full = sum(gz for p, (_, gz) in size.items() if p.startswith(f"{lang}/search/full-"))
         summaries = sorted((gz for p, (_, gz) in size.items() if p.startswith(f"{lang}/search/summaries-")), reverse=True)
         raw = sum(r for p, (r, _) in size.items() if p.startswith(f"{lang}/search/"))
-        out[f"{lang}.client_gz"] = client[lang]
-        out[f"{lang}.first_tier_gz"] = tier1
-        out[f"{lang}.full_text_gz"] = full
-        out[f"{lang}.first_search_gz"] = client[lang] + tier1
-        out[f"{lang}.with_summaries_gz"] = client[lang] + tier1 + sum(summaries[:10])
-        out[f"{lang}.index_bytes_per_brief"] = round(raw / n)
-        out[f"{lang}.index_gz_per_brief"] = round((tier1 + full) / n)
+        out[f"search.{lang}.client_gz"] = client[lang]
+        out[f"search.{lang}.first_tier_gz"] = tier1
+        out[f"search.{lang}.full_text_gz"] = full
+        out[f"search.{lang}.first_search_gz"] = client[lang] + tier1
+        out[f"search.{lang}.with_summaries_gz"] = client[lang] + tier1 + sum(summaries[:10])
+        out[f"search.{lang}.index_bytes_per_brief"] = round(raw / n)
+        out[f"search.{lang}.index_gz_per_brief"] = round((tier1 + full) / n)
     if browser:
         out.update(in_browser(assets, n))
     return out
@@ -114,9 +114,9 @@ def in_browser(assets, n: int) -> dict:
                 times = page.evaluate("""qs => { const out = []; for (let k = 0; k < 5; k++) for (const q of qs) {
                     const t0 = performance.now(); PasserelleSearch.results(q, () => {}); out.push(performance.now() - t0); }
                     return out.sort((a, b) => a - b); }""", QUERIES[lang])
-                out[f"{lang}.browser_first_search_gz"] = sum(fetched)
-                out[f"{lang}.latency_median_ms"] = round(times[len(times) // 2], 1)
-                out[f"{lang}.latency_p95_ms"] = round(times[int(len(times) * 0.95) - 1], 1)
+                out[f"search.{lang}.browser_first_search_gz"] = sum(fetched)
+                out[f"search.{lang}.latency_median_ms"] = round(times[len(times) // 2], 1)
+                out[f"search.{lang}.latency_p95_ms"] = round(times[int(len(times) * 0.95) - 1], 1)
                 page.close()
     return out
 
