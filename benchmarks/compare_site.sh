@@ -14,6 +14,10 @@ mkdir -p "$WORK/ref" "$WORK/now"
 git archive "$REF" | tar -x -C "$WORK/ref"
 git ls-files -z --cached --others --exclude-standard | xargs -0 tar -c --ignore-failed-read 2>/dev/null | tar -x -C "$WORK/now"
 for side in ref now; do
+  # the search's npm packages (not in git): each side uses this checkout's
+  if [[ -d $WORK/$side/scripts/search && -d scripts/search/node_modules ]]; then
+    ln -s "$PWD/scripts/search/node_modules" "$WORK/$side/scripts/search/node_modules"
+  fi
   # each side's own package first on the path, so the ref is built by the ref's code
   # exit 1 (content with errors, valid files still published) is a build; no build report is not
   (cd "$WORK/$side" && PYTHONPATH="$WORK/$side/scripts" "$PY" -m passerelle.cli build --root "$WORK/$side" \

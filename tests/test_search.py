@@ -286,3 +286,16 @@ def test_compact_index_rebuilds_lunr_exactly(bundled_site: Path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["checked"] >= 70 and report["mismatches"] == []
+
+
+def test_a_missing_search_install_is_named_not_a_crash(project, tmp_path):
+    """Without the locked npm packages, the build says which install step is missing (no traceback)."""
+    import os
+    import subprocess
+
+    from conftest import BIN
+
+    env = {**os.environ, "PASSERELLE_SEARCH_DIR": str(tmp_path / "nowhere")}
+    r = subprocess.run([str(BIN / "passerelle"), "build"], cwd=project, capture_output=True, text=True, env=env, timeout=900)
+    assert r.returncode == 1
+    assert "npm ci --prefix scripts/search" in r.stderr and "internal error" not in r.stderr and "Traceback" not in r.stderr

@@ -19,6 +19,7 @@ def configure(parser) -> None:
 def run(args) -> int:
     from ..build import SITE_DIR, build
     from ..enrich import EnrichError
+    from ..exports.search_index import SearchIndexError
     from ..sitegen import BuildError
     from ..vocabulary import VocabularyError
 
@@ -30,6 +31,9 @@ def run(args) -> int:
         return 1
     except (EnrichError, VocabularyError) as exc:
         print_diagnostic(exc.diagnostic)
+        return 1
+    except SearchIndexError as exc:  # an installation step is missing: say which
+        print(f"passerelle: the search indexes could not be built: {exc}", file=sys.stderr)
         return 1
     print(report.as_text(result.checked.project, result.checked.diagnostics))
     c = result.report.counts()

@@ -105,7 +105,7 @@ def paginated(lang: str, folder: tuple[str, ...], title: str, intro: str, docs: 
         here = urls.listing(lang, folder, n)
         lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), ""]
         lines += _items(chunk, here, item, by_year) or [esc(t(lang, "no_briefs_yet"))]
-        nav = _page_links(lang, folder, n, len(chunks), here)
+        nav = page_links(lang, lambda k: urls.listing(lang, folder, k), n, len(chunks), here)
         if nav:
             lines += ["", " · ".join(nav)]
         pages.append(page(here, title, lines, tuple(d.path for d in chunk), intro))
@@ -123,11 +123,12 @@ def _items(chunk: list[Document], here: str, item: ListItem, by_year: bool) -> l
     return lines
 
 
-def _page_links(lang: str, folder: tuple[str, ...], n: int, count: int, here: str) -> list[str]:
+def page_links(lang: str, address: Callable[[int], str], n: int, count: int, here: str) -> list[str]:
+    """Links to the previous and next pages of a paginated listing (``address(k)``: page k's source)."""
     nav = []
     if n > 1:
-        nav.append(link(f"← {esc(t(lang, 'previous_page'))}", urls.link(here, urls.listing(lang, folder, n - 1))))
+        nav.append(link(f"← {esc(t(lang, 'previous_page'))}", urls.link(here, address(n - 1))))
     if n < count:
-        nav.append(link(f"{esc(t(lang, 'next_page'))} →", urls.link(here, urls.listing(lang, folder, n + 1))))
+        nav.append(link(f"{esc(t(lang, 'next_page'))} →", urls.link(here, address(n + 1))))
     return nav
 

@@ -10,7 +10,7 @@ from .. import urls
 from ..kinds import KINDS
 from ..markup import esc, heading, link, reference
 from ..records import LANGS, BibEntry, Labelled, Page
-from .common import page, t
+from .common import page, page_links, t
 from ..context import SiteContext
 
 LITERATURE_PAGE_SIZE = 50
@@ -57,7 +57,8 @@ def literature_pages(ctx: SiteContext, lang: str) -> list[Page]:
         if n == 1:
             lines += _by_topic(ctx, lang, entries, where, here)
         lines += _by_year(ctx, lang, chunk, here, topic_pages)
-        lines += _page_links(lang, n, len(chunks), here)
+        nav = page_links(lang, lambda k: page_address(lang, k), n, len(chunks), here)
+        lines += ["", " · ".join(nav)] if nav else []
         sources = tuple(sorted({e.path for e in chunk} or {e.path for e in ctx.literature.entries.values()}))
         pages.append(page(here, t(lang, "literature"), lines, sources))
     return pages
@@ -111,12 +112,3 @@ def _tag_line(tags: tuple[Labelled, ...], lang: str, here: str, topic_pages: set
     parts = [f"**{esc(t(lang, title))}:** " + ", ".join(shown(x) for x in items)
              for items, title in ((topics, "topics"), (regions, "regions")) if items]
     return "  \n".join(parts)
-
-
-def _page_links(lang: str, n: int, count: int, here: str) -> list[str]:
-    nav = []
-    if n > 1:
-        nav.append(link(f"← {esc(t(lang, 'previous_page'))}", urls.link(here, page_address(lang, n - 1))))
-    if n < count:
-        nav.append(link(f"{esc(t(lang, 'next_page'))} →", urls.link(here, page_address(lang, n + 1))))
-    return ["", " · ".join(nav)] if nav else []
