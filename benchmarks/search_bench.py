@@ -7,6 +7,10 @@ fewer than five briefs), and the index bytes per brief.
 
     .venv/bin/python benchmarks/search_bench.py [--n 100 1000] [--json PATH] [--browser]
 
+With --material, the same briefs are also built as a plain MkDocs site with Material's default search (one
+page per brief and language, search plugin with lang [en, fr]) in the same run, and its index and worker
+(what Material fetches on the first search, for both languages at once) are reported beside ours.
+
 With --browser, the files are served on loopback to Debian's Chromium with a page holding the site's search
 form, and the bench also reports the gzipped bytes the browser really fetched from focusing the box to the
 first results of a one-word query, and the latency of the search itself (median and p95 over one- and
@@ -121,13 +125,48 @@ def in_browser(assets, n: int) -> dict:
     return out
 
 
+def material_default(docs: list[Document]) -> dict:
+    """Material's default search on the same pages: gzipped bytes of its index and worker, built here."""
+    import contextlib
+    import io
+    import tempfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for d in docs:
+            page = root / "docs" / d.lang / f"{d.id}.md"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(f"# {d.title}\n\n{d.summary}\n\n{d.body}", encoding="utf-8")
+        (root / "docs" / "index.md").write_text("# Briefs\n", encoding="utf-8")
+        (root / "mkdocs.yml").write_text("site_name: bench\ntheme: {name: material, font: false}\nnav: [index.md]\n"
+                                         "plugins: [{search: {lang: [en, fr]}}]\n", encoding="utf-8")
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            build(load_config(config_file=str(root / "mkdocs.yml")))
+        seconds = time.perf_counter() - start
+        index = (root / "site" / "search" / "search_index.json").read_bytes()
+        worker = next((root / "site" / "assets" / "javascripts" / "workers").glob("search.*.min.js")).read_bytes()
+    return {"material.site_build_s": round(seconds, 2), "material.index_gz": len(gzip.compress(index, 9)),
+            "material.first_search_gz": len(gzip.compress(index, 9)) + len(gzip.compress(worker, 9))}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, nargs="+", default=[100, 1000])
     p.add_argument("--json")
     p.add_argument("--browser", action="store_true", help="also measure in Debian's Chromium")
+    p.add_argument("--material", action="store_true", help="also build Material's default search on the same pages")
     args = p.parse_args(argv)
-    rows = [measure(n, args.browser) for n in args.n]
+    rows = []
+    for n in args.n:
+        row = measure(n, args.browser)
+        if args.material:
+            row.update(material_default(documents(n)))
+            row["search.en.ratio_to_material"] = round(row["search.en.with_summaries_gz"] / row["material.first_search_gz"], 3)
+        rows.append(row)
     keys = list(rows[0])
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))

@@ -18,6 +18,7 @@ def configure(parser) -> None:
                         help="which benchmark: enrichment (default), tagging (the labelled set in tests/tagging/) or "
                              "search (index bytes and latency at --n briefs, in Chromium with --browser)")
     parser.add_argument("--browser", action="store_true", help="search: also measure in Debian's Chromium")
+    parser.add_argument("--material", action="store_true", help="search: also build Material's default search on the same pages")
     parser.add_argument("--errors", action="store_true", help="tagging: list each text's missed and wrong labels")
     add_root(parser)
 
@@ -33,5 +34,6 @@ def run(args) -> int:
     if args.only == "tagging":
         return module.main(json_args + (["--errors"] if args.errors else []))
     if args.only == "search":
-        return module.main(["--n", str(args.n)] + json_args + (["--browser"] if args.browser else []))
+        return module.main(["--n", str(args.n)] + json_args + (["--browser"] if args.browser else [])
+                           + (["--material"] if args.material else []))
     return module.main(["--n", str(args.n)] + json_args)
