@@ -65,16 +65,18 @@ def test_the_folder_works_from_file_with_no_request(offline):
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((folder / "index.html").as_uri())
-        page.click(f"a[href='briefs/{BRIEF}/index.html']")
+        with page.expect_navigation():
+            page.click(f"a[href='briefs/{BRIEF}/index.html']")
         assert page.url.endswith(f"/briefs/{BRIEF}/index.html") and page.locator("h1").count() == 1
-        page.click("a[href='frontline/index.html']")
+        with page.expect_navigation():
+            page.click("a[href='frontline/index.html']")
         assert page.url.endswith(f"/briefs/{BRIEF}/frontline/index.html")
         bib = page.locator(f"a[href='{BRIEF}.bib']")  # downloads sit beside the page
         assert bib.count() == 1 and bib.evaluate("a => a.href") == (folder / "briefs" / BRIEF / "frontline" / f"{BRIEF}.bib").as_uri()
         assert (folder / "briefs" / BRIEF / "frontline" / f"{BRIEF}.bib").is_file()
         page.locator(".md-header__option .md-select").first.hover()  # the language menu
-        page.locator(".md-select__link[hreflang='fr']").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(".md-select__link[hreflang='fr']").first.click()
         assert page.url.endswith(f"/fr/briefs/{BRIEF}/frontline/index.html")
         assert page.evaluate("document.documentElement.lang") == "fr"
         for start, query, french in (("fr/index.html", "emploi", True), ("index.html", "agencies", False)):
@@ -85,6 +87,7 @@ def test_the_folder_works_from_file_with_no_request(offline):
             first = page.locator("[data-search-results] a.pa-search-title").first
             href = first.evaluate("a => a.href")
             assert href.endswith("/index.html") and ("/fr/" in href) == french
-            first.click()
+            with page.expect_navigation():  # loaded, not just committed, before the page is read
+                first.click()
             assert page.url == href and page.locator("h1").count() == 1
         assert outside == [] and errors == []
