@@ -6,25 +6,18 @@ import html
 from .. import readability, urls
 from ..kinds import BRIEF
 from ..markup import abbreviations, admonition, block, esc, from_pandoc, heading, html_link, link, reference
-from ..records import LANGS, Document, Page
+from ..records import Document, Page
 from .common import badges, page, publishable, readability_badge, summary, t, tag_line
 from ..context import SiteContext
 from ..validate import stale_since
-from .missing import notice_page
+from .missing import in_every_language
 
 CITATION_FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
 
 
 def generate(ctx: SiteContext) -> list[Page]:
-    pages = []
-    for langs in ctx.documents(BRIEF).values():
-        for lang in LANGS:
-            doc = langs.get(lang)
-            if doc is None:
-                pages.append(notice_page(BRIEF, lang, next(iter(langs.values()))))
-                continue
-            pages.append(full_page(ctx, doc))
-            pages += [audience_page(ctx, doc, a) for a in ctx.audience_parts(doc)]
+    return in_every_language(ctx, BRIEF, lambda doc: [full_page(ctx, doc)] +
+                             [audience_page(ctx, doc, a) for a in ctx.audience_parts(doc)])
     return pages
 
 

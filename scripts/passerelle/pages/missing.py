@@ -7,7 +7,10 @@ import html
 from .. import urls
 from ..kinds import ContentKind
 from ..markup import admonition, esc, heading, html_link
-from ..records import Document, Page
+from typing import Callable
+
+from ..context import SiteContext
+from ..records import LANGS, Document, Page
 from .common import page, t
 
 
@@ -19,3 +22,13 @@ def notice_page(kind: ContentKind, lang: str, other: Document) -> Page:
     lines += ["", html_link(f"{esc(t(lang, 'read_original'))}: {html.escape(other.title)}", target, other.lang), ""]
     return page(here, other.title, lines, (other.path,), kind=f"{kind.name}-missing", doc_id=other.id)
 
+
+
+def in_every_language(ctx: SiteContext, kind: ContentKind, render: Callable[[Document], list[Page]]) -> list[Page]:
+    """Every document of a kind in every language: its own pages where it exists, else the notice page."""
+    pages: list[Page] = []
+    for langs in ctx.documents(kind).values():
+        for lang in LANGS:
+            doc = langs.get(lang)
+            pages += render(doc) if doc else [notice_page(kind, lang, next(iter(langs.values())))]
+    return pages

@@ -4,21 +4,17 @@ from __future__ import annotations
 from .. import urls
 from ..kinds import PILOT
 from ..markup import esc, heading, strip_comments
-from ..records import LANGS, Page
+from ..records import Document, Page
 from .common import page
 from ..context import SiteContext
-from .missing import notice_page
+from .missing import in_every_language
 
 
 def generate(ctx: SiteContext) -> list[Page]:
-    pages = []
-    for langs in ctx.documents(PILOT).values():
-        for lang in LANGS:
-            doc = langs.get(lang)
-            if doc is None:
-                pages.append(notice_page(PILOT, lang, next(iter(langs.values()))))
-                continue
-            lines = [heading(1, esc(doc.title)), "", esc(doc.summary), "", strip_comments(doc.body)]
-            pages.append(page(urls.document(PILOT, lang, doc.id), doc.title, lines, (doc.path,), doc.summary,
-                              kind="pilot", doc_id=doc.id))
-    return pages
+    return in_every_language(ctx, PILOT, lambda doc: [pilot_page(doc)])
+
+
+def pilot_page(doc: Document) -> Page:
+    lines = [heading(1, esc(doc.title)), "", esc(doc.summary), "", strip_comments(doc.body)]
+    return page(urls.document(PILOT, doc.lang, doc.id), doc.title, lines, (doc.path,), doc.summary,
+                kind="pilot", doc_id=doc.id)
