@@ -145,12 +145,90 @@ class Document:
         """The publication date, or the epoch for a document without one (listed last)."""
         return self.published or EPOCH
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Earlier ids of this document (renamed or merged): their addresses redirect here."""
+        return _strings(self.meta.get("aliases"))
+
+    @property
+    def pilot(self) -> PilotFacts:
+        """The pilot-only fields (meaningful for ``kind == "pilot"``)."""
+        return _pilot_facts(self.meta)
+
     def section(self, sid: str) -> str:
         """The Markdown body of the section with this id ('' when there is none)."""
         return next((s.body for s in self.sections if s.id == sid), "")
 
     def has_section(self, sid: str) -> bool:
         return any(s.id == sid for s in self.sections)
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    currency: str  # ISO 4217, e.g. "CAD"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One measured outcome of a pilot: what was measured, how, the result and the source (BibTeX key)."""
+
+    measure: str
+    method: str
+    result: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    type: str  # e.g. "internal", "external", "none"
+    by: str
+    report: str  # BibTeX key of the evaluation report ('' when none)
+
+
+@dataclass(frozen=True)
+class PilotFacts:
+    """The pilot-only front matter, typed (``Document.pilot``). Absent fields are '' / () / None: the
+    pages say "not reported" rather than invent a value."""
+
+    lead_organization: str
+    partners: tuple[str, ...]
+    funder: str
+    funding_stream: str
+    agreement: str  # the federal grants disclosure's reference number ('' when not known)
+    amount: Amount | None
+    start: dt.date | None
+    end: dt.date | None
+    status: str  # planned | active | completed | ended-early
+    populations: tuple[str, ...]  # vocabulary ids
+    services: tuple[str, ...]  # vocabulary ids
+    outcomes: tuple[Outcome, ...]
+    evaluation: Evaluation | None
+    contact: str  # an organisation's address (web or e-mail), never a person's
+    related_briefs: tuple[str, ...]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "ended-early")
+
+
+def _pilot_facts(meta: dict[str, Any]) -> PilotFacts:
+    amount = meta.get("amount")
+    ev = meta.get("evaluation")
+    outcomes = meta.get("outcomes") if isinstance(meta.get("outcomes"), list) else []
+    return PilotFacts(
+        lead_organization=str(meta.get("lead_organization", "")), partners=_strings(meta.get("partners")),
+        funder=str(meta.get("funder", "")), funding_stream=str(meta.get("funding_stream", "")),
+        agreement=str(meta.get("agreement", "")),
+        amount=(Amount(float(amount["value"]), str(amount.get("currency", "CAD")))
+                if isinstance(amount, dict) and isinstance(amount.get("value"), (int, float)) else None),
+        start=as_date(meta.get("start")), end=as_date(meta.get("end")), status=str(meta.get("status", "")),
+        populations=_strings(meta.get("populations")), services=_strings(meta.get("services")),
+        outcomes=tuple(Outcome(*(str(o.get(k, "")) for k in ("measure", "method", "result", "source")))
+                       for o in outcomes if isinstance(o, dict)),
+        evaluation=(Evaluation(str(ev.get("type", "")), str(ev.get("by", "")), str(ev.get("report", "")))
+                    if isinstance(ev, dict) else None),
+        contact=str(meta.get("contact", "")), related_briefs=_strings(meta.get("related_briefs")))
 
 
 @dataclass(frozen=True)
