@@ -46,6 +46,13 @@ def html_link(text: str, target: str, lang: str) -> str:
     return f'<a href="{target}" hreflang="{lang}" lang="{lang}">{text}</a>'
 
 
+def file_link(text: str, target: str, media_type: str = "") -> str:
+    """A raw HTML link to a published file outside the page's language folder (``/data/``), which Markdown
+    links cannot reach from a French page; ``text`` is already escaped, ``target`` comes from ``urls.href``."""
+    kind = f' type="{attr(media_type)}"' if media_type else ""
+    return f'<a href="{attr(target)}"{kind}>{text}</a>'
+
+
 def span(text: str, cls: str, title: str | None = None) -> str:
     """An inline label (``text`` already escaped), e.g. a badge, with a tooltip when ``title`` is given."""
     tip = f' title="{attr(title)}"' if title is not None else ""

@@ -374,6 +374,7 @@ class PageInfo:
     kind: str = ""  # e.g. "brief", "brief-audience", "brief-missing", "pilot"; "" for listings
     doc_id: str = ""
     audience: str = ""
+    linked_data: str = ""  # schema.org JSON-LD of the document the page shows, safe inside <script> ('' for none)
 
 
 @dataclass(frozen=True)

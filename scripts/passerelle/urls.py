@@ -103,3 +103,33 @@ def href(page: str, target: str) -> str:
     there = published(target)
     rel = posixpath.relpath(there or ".", here or ".")
     return rel + "/" if there.endswith("/") or not there else rel
+
+
+# ---------------------------------------------------------------- open data, feeds, absolute addresses
+
+DATA = "data"
+
+
+def data_file(name: str) -> str:
+    """A published data file, language-neutral, at ``/data/<name>`` (``en/data/catalogue.json``)."""
+    return source(DEFAULT_LANG, DATA, name)
+
+
+def data_schema(name: str) -> str:
+    """The JSON Schema of a published data file, beside it: ``/data/schemas/<name>.schema.json``."""
+    return source(DEFAULT_LANG, DATA, "schemas", f"{name}.schema.json")
+
+
+def feed(lang: str, audience: str = "") -> str:
+    """The Atom feed of a language (``feed.xml``) or of one audience (``feed-<audience>.xml``), at the
+    language's root, where the language's ``sitemap.xml`` also is."""
+    return source(lang, f"feed-{audience}.xml" if audience else "feed.xml")
+
+
+def sitemap(lang: str) -> str:
+    return source(lang, "sitemap.xml")
+
+
+def absolute(path: str, site_url: str) -> str:
+    """The full address of a source page or file on the published site; '' without a site address."""
+    return site_url + published(path) if site_url else ""

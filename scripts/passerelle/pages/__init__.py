@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..records import Page
-from . import about, briefs, glossary, listings, literature, pilots, topics
+from . import about, briefs, glossary, linked_data, listings, literature, open_data, pilots, topics
 from ..context import SiteContext
 
 PageGenerator = Callable[[SiteContext], Iterable[Page]]
@@ -19,8 +19,9 @@ GENERATORS: tuple[PageGenerator, ...] = (
     literature.generate,
     glossary.generate,
     about.generate,
+    open_data.generate,  # the data files, their schemas and fields, the feeds, the licence
 )
 
 
 def render(ctx: SiteContext) -> list[Page]:
-    return [p for generate in GENERATORS for p in generate(ctx)]
+    return linked_data.describe_all(ctx, [p for generate in GENERATORS for p in generate(ctx)])

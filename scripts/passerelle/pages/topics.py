@@ -30,7 +30,8 @@ def topic_pages(ctx: SiteContext, lang: str) -> list[Page]:
         lines = [heading(1, esc(labels[tid])), ""]
         for doc in newest_first(by_topic[tid]):
             lines += list_item(doc, here)
-        pages.append(page(here, labels[tid], lines))
+        pages.append(page(here, labels[tid], lines,
+                          description=t(lang, "topic_description").format(topic=labels[tid])))
     if not by_topic:
         index.append(esc(t(lang, "no_briefs_yet")))
     pages.append(page(index_source, t(lang, "by_topic"), index))
