@@ -60,6 +60,10 @@ def absolute_alternates(output: str, page_url: str, default_lang: str) -> str:
     return output[:last] + f'\n    <link rel="alternate" href="{found[default_lang]}" hreflang="x-default">' + output[last:]
 
 
+def on_post_template(output_content, template_name, config):  # noqa: ARG001 - MkDocs hook signature
+    return valid_html(output_content) if template_name.endswith(".html") else output_content
+
+
 def on_post_page(output, page, config):
     output = valid_html(output)
     if config.site_url and page.canonical_url:
