@@ -34,3 +34,25 @@ def add_pilot(root: Path, langs=("en", "fr"), pid: str = "toronto-east-shared-da
     folder.mkdir(parents=True, exist_ok=True)
     for lang in langs:
         (folder / f"{pid}.{lang}.md").write_text(pilot_text(lang, pid, extra), encoding="utf-8")
+
+SITE_URL = "https://example.org/passerelle/"
+AMOUNT_PILOT = "amount-test-pilot"  # English only, with an amount and a start date the test adds
+
+
+def build_with_pilots(root: Path, site_url: str | None) -> Path:
+    """The bundled content plus the seed pilot (both languages) and a test copy stating an amount,
+    built by the installed command, with or without SITE_URL."""
+    import os
+    import subprocess
+
+    from conftest import BIN, REPO, copy_project
+
+    copy_project(REPO, root)
+    add_pilot(root)
+    add_pilot(root, langs=("en",), pid=AMOUNT_PILOT, extra="amount: {value: 250000, currency: CAD}\nstart: 2020-04-01\n")
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    r = subprocess.run([str(BIN / "passerelle"), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return root / "site"

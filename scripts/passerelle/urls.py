@@ -110,6 +110,11 @@ def href(page: str, target: str) -> str:
 DATA = "data"
 
 
+def open_data_page(lang: str) -> str:
+    """The Open data page, in the folder of the data files: ``/data/``, ``/fr/data/``."""
+    return source(lang, DATA, INDEX)
+
+
 def data_file(name: str) -> str:
     """A published data file, language-neutral, at ``/data/<name>`` (``en/data/catalogue.json``)."""
     return source(DEFAULT_LANG, DATA, name)

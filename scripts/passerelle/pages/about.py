@@ -15,7 +15,7 @@ def generate(ctx: SiteContext) -> list[Page]:
 def about_page(ctx: SiteContext, lang: str) -> Page:
     lines = [heading(1, esc(t(lang, "about"))), "", esc(t(lang, "about_text")), "",
              paragraph("", "pa-offline"), "",  # the offline bundle's link, when `build --offline` makes one
-             link(esc(t(lang, "open_data_link")), urls.link(urls.single(lang, "about"), urls.single(lang, "open-data"))), "",
+             link(esc(t(lang, "open_data_link")), urls.link(urls.single(lang, "about"), urls.open_data_page(lang))), "",
              heading(2, esc(t(lang, "evidence_scale")), "evidence"), "", esc(t(lang, "evidence_scale_intro")), ""]
     for level in ctx.model.evidence_strength.values():
         lines.append(f"- **{level.level}/3** — {esc(level.definition[lang])}")

@@ -16,7 +16,7 @@ def generate(ctx: SiteContext) -> list[Page]:
 
 
 def open_data_page(ctx: SiteContext, lang: str) -> Page:
-    here = urls.single(lang, "open-data")
+    here = urls.open_data_page(lang)
     lines = [heading(1, esc(t(lang, "open_data"))), "", esc(t(lang, "open_data_intro")), "",
              heading(2, esc(t(lang, "open_data_licence_title")), "licence"), "", esc(t(lang, "open_data_licence")), "",
              heading(2, esc(t(lang, "open_data_files")), "files"), "", esc(t(lang, "open_data_addresses")), ""]

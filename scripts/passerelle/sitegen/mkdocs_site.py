@@ -25,7 +25,7 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
     ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/open-data.md\n/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
 
 
 class BuildError(Exception):
