@@ -56,3 +56,14 @@ def build_with_pilots(root: Path, site_url: str | None) -> Path:
     r = subprocess.run([str(BIN / "passerelle"), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return root / "site"
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def built_once(tmp_path_factory, site_url: str | None) -> Path:
+    """One build per SITE_URL for the whole session, shared by the open-data, feed and metadata tests."""
+    key = site_url or ""
+    if key not in _BUILT:
+        _BUILT[key] = build_with_pilots(tmp_path_factory.mktemp("published" if site_url else "local"), site_url)
+    return _BUILT[key]

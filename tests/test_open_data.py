@@ -13,19 +13,19 @@ import pytest
 import yaml
 
 from conftest import REPO
-from opendata_fixtures import AMOUNT_PILOT, SITE_URL, build_with_pilots
+from opendata_fixtures import AMOUNT_PILOT, SITE_URL, built_once
 
 DATA_FILES = {"catalogue.json": "catalogue", "pilots.json": "pilots", "pilots-360giving.json": "pilots-360giving"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
-    return build_with_pilots(tmp_path_factory.mktemp("published"), SITE_URL)
+    return built_once(tmp_path_factory, SITE_URL)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local(tmp_path_factory) -> Path:
-    return build_with_pilots(tmp_path_factory.mktemp("local"), None)
+    return built_once(tmp_path_factory, None)
 
 
 def validator(site: Path, name: str) -> jsonschema.Draft202012Validator:
