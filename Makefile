@@ -26,12 +26,17 @@ $(SEARCH_STAMP): scripts/search/package-lock.json
 	touch $@
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it.
+## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it; the Nu Html Checker
+## (vnu-jar, same lock) runs on Debian's Java.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
-	@test -f tests/node_modules/axe-core/axe.min.js || npm ci --prefix tests --silent --no-audit --no-fund
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless; fi; }
+	@test -f tests/node_modules/axe-core/axe.min.js -a -f tests/node_modules/vnu-jar/build/dist/vnu.jar \
+	  || npm ci --prefix tests --silent --no-audit --no-fund
 
 site: install
 	$(BIN)/passerelle build
