@@ -8,12 +8,14 @@ from pathlib import Path
 from ..cache import Cache
 from ..context import SiteContext
 from ..records import Asset
-from . import citation_files, handouts, search_index
+from . import addresses, citation_files, handouts, pilot_cards, search_index
 
 EXPORTS = (
     citation_files,  # BibTeX, RIS, CSL-JSON beside every brief page
     handouts,  # a DOCX per audience part (pandoc)
     search_index,  # a prebuilt lunr index per language, and the search client
+    pilot_cards,  # card.json beside every pilot page (pilots issue)
+    addresses,  # redirects from aliases, the published-address manifest (pilots issue)
 )
 
 
