@@ -142,8 +142,9 @@ class Document:
 
     @property
     def sort_date(self) -> dt.date:
-        """The publication date, or the epoch for a document without one (listed last)."""
-        return self.published or EPOCH
+        """The publication date (else the last update: pilots have no publication date), or the epoch for
+        a document without either (listed last)."""
+        return self.published or self.updated or EPOCH
 
     @property
     def aliases(self) -> tuple[str, ...]:
