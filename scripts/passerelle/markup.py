@@ -121,3 +121,15 @@ def reference(fields: dict[str, str]) -> str:
     elif f.get("url") and re.match(r"https?://", f["url"]):
         parts.append(f"<{attr(f['url'])}>")
     return " ".join(parts)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A table (the tables extension); headers and cells already escaped, each on one line."""
+    one = lambda cell: " ".join(str(cell).split()) or " "  # noqa: E731
+    return (["| " + " | ".join(map(one, headers)) + " |", "|" + "---|" * len(headers)]
+            + ["| " + " | ".join(map(one, row)) + " |" for row in rows])
+
+
+def code_block(text: str) -> list[str]:
+    """Text shown as code, exactly as written (an indented block: nothing in it is read as Markdown)."""
+    return ["    " + line for line in text.split("\n")]

@@ -72,7 +72,7 @@ def _urn(*parts: str) -> str:
 
 def _href(feed: str, target: str) -> str:
     """The full address with ``SITE_URL``; else relative to the feed (readers resolve it against the feed's own)."""
-    absolute = urls.absolute(target, settings.site_url())
+    absolute = urls.full_address(target, settings.site_url())
     if absolute:
         return absolute
     there = urls.published(target)

@@ -30,7 +30,7 @@ def schema_asset(name: str) -> Asset:
 def schema_address(name: str) -> str:
     """Where a data file's ``$schema`` is: the full address with ``SITE_URL``, else relative to the file."""
     schema = urls.data_schema(name)
-    return urls.absolute(schema, settings.site_url()) or posixpath.relpath(schema, posixpath.dirname(urls.data_file("x")))
+    return urls.full_address(schema, settings.site_url()) or posixpath.relpath(schema, posixpath.dirname(urls.data_file("x")))
 
 
 def changed(doc: Document) -> dt.date:
@@ -47,7 +47,7 @@ def address(path: str) -> dict[str, str]:
     """A page or file as open data: its path from the site's root, and its full address when the site
     knows where it is published (``SITE_URL``)."""
     out = {"path": urls.published(path)}
-    url = urls.absolute(path, settings.site_url())
+    url = urls.full_address(path, settings.site_url())
     if url:
         out["url"] = url
     return out

@@ -96,7 +96,7 @@ def linked_data(ctx: SiteContext, p: Page) -> str:
 def _common(ctx: SiteContext, doc: Document, p: Page) -> dict[str, Any]:
     extra = ctx.extra(doc)
     return {"@context": "https://schema.org", "name": p.info.title, "description": p.info.description or doc.summary,
-            "inLanguage": doc.lang, "url": urls.absolute(p.path, settings.site_url()) or None,
+            "inLanguage": doc.lang, "url": urls.full_address(p.path, settings.site_url()) or None,
             "keywords": [tag.label for tag in extra.topics], "license": LICENCE_URL, "isAccessibleForFree": True,
             "datePublished": doc.published.isoformat() if doc.published else None,
             "dateModified": doc.updated.isoformat() if doc.updated else None,
@@ -112,7 +112,7 @@ def report(ctx: SiteContext, doc: Document, p: Page) -> dict[str, Any]:
     if p.info.audience:
         brief = urls.document(BY_NAME[doc.kind], doc.lang, doc.id)
         out["isPartOf"] = {"@type": "Report", "name": doc.title,
-                           **({"url": u} if (u := urls.absolute(brief, settings.site_url())) else {})}
+                           **({"url": u} if (u := urls.full_address(brief, settings.site_url())) else {})}
     return out
 
 

@@ -53,4 +53,4 @@ def sitemap(lang: str, by_address: dict[str, dict[str, Page]]) -> str:
 
 
 def _address(page: Page, base: str) -> str:
-    return urls.absolute(page.path, base) or "/" + urls.published(page.path)
+    return urls.full_address(page.path, base) or "/" + urls.published(page.path)
