@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 
-from opendata_fixtures import AMOUNT_PILOT, SITE_URL, built_once
+from opendata_fixtures import AMOUNT_PILOT, SEED_PILOT, SITE_URL, built_once
 
 AUDIENCES = ("frontline", "managers", "funders", "researchers")
 
@@ -69,10 +69,10 @@ def test_feed_dates_and_ids_come_from_the_content(published, local):
     """The same document keeps its entry id whatever the site's address, and its date is its own."""
     with_url, without = feed(published, "en"), feed(local, "en")
     assert [e.id for e in with_url.entries] == [e.id for e in without.entries]
-    pilot = next(e for e in with_url.entries if e.link.endswith("/pilots/toronto-east-shared-data/"))
-    assert pilot.updated.startswith("2026-11-30")  # the pilot's `updated`
-    relative = next(e for e in without.entries if "toronto-east-shared-data" in e.link)
-    assert relative.link == "pilots/toronto-east-shared-data/"  # no SITE_URL: relative to the feed, never localhost
+    pilot = next(e for e in with_url.entries if e.link.endswith(f"/pilots/{SEED_PILOT}/"))
+    assert pilot.updated.startswith("2026-12-03")  # the pilot's `updated`
+    relative = next(e for e in without.entries if SEED_PILOT in e.link)
+    assert relative.link == f"pilots/{SEED_PILOT}/"  # no SITE_URL: relative to the feed, never localhost
     assert (local / urljoin("feed.xml", relative.link) / "index.html").is_file()
 
 

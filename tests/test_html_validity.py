@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from browser import chromium, serve
-from opendata_fixtures import AMOUNT_PILOT, SITE_URL, built_once
+from opendata_fixtures import AMOUNT_PILOT, SEED_PILOT, SITE_URL, built_once
 
 VNU = Path(__file__).with_name("node_modules") / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BRIEF = "briefs/pooling-client-data-toronto-east-quadrant/"
 PAGE_KINDS = {"home": "", "briefs": "briefs/", "brief": BRIEF, "audience view": BRIEF + "frontline/",
               "audiences": "audiences/", "audience landing": "audiences/funders/", "topics": "topics/",
               "topic": "topics/CA-ON/", "literature": "literature/", "glossary": "glossary/", "about": "about/",
-              "open data": "data/", "pilot": "pilots/toronto-east-shared-data/", "notice": f"pilots/{AMOUNT_PILOT}/"}
+              "open data": "data/", "pilots": "pilots/", "pilot": f"pilots/{SEED_PILOT}/", "notice": f"pilots/{AMOUNT_PILOT}/"}
 # Material's language switch fetches sitemap.xml beside each head alternate (a 404 beside a page); the
 # offline work removes that fetch. Any other failed request or console error fails the test.
 SWITCHER_FETCH = "/sitemap.xml"

@@ -13,10 +13,10 @@ import extruct
 import pytest
 
 from conftest import REPO
-from opendata_fixtures import AMOUNT_PILOT, SITE_URL, built_once
+from opendata_fixtures import AMOUNT_PILOT, FUNDED_PILOT, SEED_PILOT, SITE_URL, built_once
 
 BRIEF = "briefs/pooling-client-data-toronto-east-quadrant/"
-PILOT = "pilots/toronto-east-shared-data/"
+PILOT = f"pilots/{SEED_PILOT}/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -56,26 +56,31 @@ def test_pilot_is_a_schema_org_project(published, lang):
     prefix = "fr/" if lang == "fr" else ""
     (project,) = metadata(published, prefix + PILOT)["json-ld"]
     assert project["@type"] == "Project" and project["inLanguage"] == lang
-    assert project["funder"] == {"@type": "Organization", "name": "Immigration, Refugees and Citizenship Canada"}
     assert project["location"] == [{"@type": "Place", "name": "Ontario"}]
-    assert "startDate" not in project and "endDate" not in project  # the seed states none: never invented
-    assert "amount" not in project["funding"]
+    for absent in ("startDate", "endDate", "funder", "funding"):  # the seeds state none of them: never invented
+        assert absent not in project
+    (funded,) = metadata(published, f"{prefix}pilots/{FUNDED_PILOT}/")["json-ld"]
+    assert funded["funder"]["@type"] == "Organization" and funded["funder"]["name"].startswith("Immigration, R")
+    assert len(funded["location"]) == 1 and funded["citation"]
     (stated,) = metadata(published, f"pilots/{AMOUNT_PILOT}/")["json-ld"]
     assert stated["startDate"] == "2020-04-01"
     assert stated["funding"]["amount"] == {"@type": "MonetaryAmount", "value": 250000, "currency": "CAD"}
 
 
 def test_json_ld_on_every_document_page_and_only_there(published):
+    ids = {kind: {p.name.split(".")[0] for p in (published.parent / "content" / kind).glob("*.md")} for kind in ("briefs", "pilots")}
     found = 0
     for page in published.rglob("index.html"):
         rel = page.parent.relative_to(published).as_posix() + "/"
         blocks = extruct.extract(page.read_text(encoding="utf-8"), syntaxes=["json-ld"])["json-ld"]
-        document = re.fullmatch(r"(fr/)?(briefs|pilots)/[^/]+/([a-z]+/)?", rel) and not rel.endswith(("page-2/",))
+        m = re.fullmatch(r"(?:fr/)?(briefs|pilots)/([^/]+)/(?:[a-z]+/)?", rel)
+        document = m and m.group(2) in ids[m.group(1)]
         notice = 'class="admonition warning"' in page.read_text(encoding="utf-8")
         assert len(blocks) == (1 if document and not notice else 0), rel
         found += len(blocks)
     briefs = len(list((REPO / "content" / "briefs").glob("*.md")))  # each with 4 audience views
-    assert found == briefs * 5 + 3  # and three pilot pages: two languages, and English only
+    pilots = len(list((REPO / "content" / "pilots").glob("*.md")))
+    assert found == briefs * 5 + pilots + 1  # and the English-only test pilot
 
 
 @pytest.mark.parametrize("which", ["published", "local"])
@@ -98,7 +103,7 @@ def test_every_page_has_a_description_of_its_own(which, request):
         by_text[(lang, text)].append(page.relative_to(site).as_posix())
     assert len(by_text) > 150
     assert not [t for (_, t) in by_text if any(t.startswith(s[:40].strip('"')) for s in site_descriptions)]
-    shared = {k: v for k, v in by_text.items() if len(v) > 1 and not all(AMOUNT_PILOT in p or "toronto-east" in p for p in v)}
+    shared = {k: v for k, v in by_text.items() if len(v) > 1}
     assert shared == {}
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from opendata_fixtures import AMOUNT_PILOT, SITE_URL, built_once
+from opendata_fixtures import AMOUNT_PILOT, FUNDED_PILOT, SEED_PILOT, SITE_URL, built_once
 
 DATA_FILES = {"catalogue.json": "catalogue", "pilots.json": "pilots", "pilots-360giving.json": "pilots-360giving"}
 
@@ -77,7 +77,8 @@ def test_catalogue_lists_every_brief_and_pilot_with_both_addresses(published, lo
     for site, base in ((published, SITE_URL), (local, "")):
         items = json.loads((site / "data" / "catalogue.json").read_text(encoding="utf-8"))["items"]
         assert {i["id"] for i in items if i["kind"] == "brief"} == content_ids("briefs")
-        assert {i["id"] for i in items if i["kind"] == "pilot"} == content_ids("pilots") | {"toronto-east-shared-data", AMOUNT_PILOT}
+        assert {i["id"] for i in items if i["kind"] == "pilot"} == content_ids("pilots") | {AMOUNT_PILOT}
+        assert len(content_ids("pilots")) >= 4
         for item in items:
             for lang in ("en", "fr"):
                 block = item[lang]
@@ -107,23 +108,30 @@ def test_csv_holds_the_same_catalogue(published):
 
 def test_pilots_as_grants_never_invent_a_value(published):
     grants = {g["id"]: g for g in json.loads((published / "data" / "pilots-360giving.json").read_text(encoding="utf-8"))["grants"]}
-    seed = grants["passerelle-pilot-toronto-east-shared-data"]
-    assert "amountAwarded" not in seed and "currency" not in seed and "plannedDates" not in seed
-    assert {"amountAwarded", "currency", "awardDate"} <= set(seed["notReported"])
-    assert seed["recipientOrganization"] == [{"name": "Toronto East Quadrant Local Immigration Partnership"}]
-    assert seed["fundingOrganization"] == [{"name": "Immigration, Refugees and Citizenship Canada"}]
-    assert seed["grantProgramme"] == [{"title": "Service Delivery Improvement"}]
+    assert set(grants) == {f"passerelle-pilot-{i}" for i in content_ids("pilots") | {AMOUNT_PILOT}}
+    seed = grants[f"passerelle-pilot-{SEED_PILOT}"]
+    for absent in ("amountAwarded", "currency", "plannedDates", "fundingOrganization", "grantProgramme", "awardDate"):
+        assert absent not in seed, absent
+    assert {"amountAwarded", "currency", "awardDate", "fundingOrganization"} <= set(seed["notReported"])
+    assert seed["recipientOrganization"] == [{"name": "Toronto East Quadrant Local Immigration Partnership (LIP)"}]
     assert seed["beneficiaryLocation"] == [{"name": "Ontario", "countryCode": "CA", "geoCode": "CA-ON", "geoCodeType": "ISO 3166-2"}]
     assert {d["language"]: d["url"] for d in seed["relatedDocument"]} == {
-        "en": SITE_URL + "pilots/toronto-east-shared-data/", "fr": SITE_URL + "fr/pilots/toronto-east-shared-data/"}
+        "en": f"{SITE_URL}pilots/{SEED_PILOT}/", "fr": f"{SITE_URL}fr/pilots/{SEED_PILOT}/"}
+    funded = grants[f"passerelle-pilot-{FUNDED_PILOT}"]
+    assert funded["fundingOrganization"] == [{"name": "Immigration, Refugees and Citizenship Canada (IRCC)"}]
+    assert funded["beneficiaryLocation"] == [{"name": "Canada", "countryCode": "CA"}]
+    assert "fundingOrganization/0/id" in funded["notReported"] and "fundingOrganization" not in funded["notReported"]
     stated = grants[f"passerelle-pilot-{AMOUNT_PILOT}"]
     assert (stated["amountAwarded"], stated["currency"]) == (250000, "CAD")
     assert stated["plannedDates"] == [{"startDate": "2020-04-01"}] and "amountAwarded" not in stated["notReported"]
     assert all("awardDate" not in g for g in grants.values())
     pilots = {p["id"]: p for p in json.loads((published / "data" / "pilots.json").read_text(encoding="utf-8"))["pilots"]}
-    assert pilots["toronto-east-shared-data"]["amount"] is None and pilots["toronto-east-shared-data"]["start"] is None
+    assert pilots[SEED_PILOT]["amount"] is None and pilots[SEED_PILOT]["start"] is None and pilots[SEED_PILOT]["funder"] is None
+    assert pilots[SEED_PILOT]["as_of"] == "2019-03"
     assert pilots[AMOUNT_PILOT]["amount"] == {"value": 250000, "currency": "CAD"}
-    assert pilots["toronto-east-shared-data"]["fr"]["title"].startswith("Mettre en commun")
+    assert pilots["nurse-family-partnership-client-feedback"]["status"] is None  # not stated in the seeds
+    assert len(pilots["nurse-family-partnership-client-feedback"]["fr"]["outcomes"]) == 2
+    assert pilots[SEED_PILOT]["fr"]["title"] and pilots[SEED_PILOT]["fr"]["title"] != pilots[SEED_PILOT]["en"]["title"]
 
 
 def test_data_files_name_their_schema_and_licence(published, local):
@@ -146,7 +154,8 @@ def test_open_data_page_documents_every_file_and_field_in_both_languages(publish
         assert f'<html lang="{lang}"' in page and "CC BY 4.0" in page
         for entry in spec:
             assert f"<code>{next(iter(entry['fields']))}</code>" in page
-        hrefs = re.findall(r'href="([^"#][^"]*\.(?:json|csv|xml))"', page)
+        article = page.split("<article", 1)[1].split("</article>", 1)[0]
+        hrefs = re.findall(r'href="([^"#][^"]*\.(?:json|csv|xml))"', article)
         assert len(hrefs) == 2 * len(spec) + 5  # each file and its schema; the language's feed and 4 audiences'
         for href in hrefs:
             assert ((published / prefix / "data") / href).resolve().is_file(), href

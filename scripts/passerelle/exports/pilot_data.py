@@ -40,10 +40,11 @@ def pilot(ctx: SiteContext, pid: str, langs: dict[str, Document]) -> dict[str, A
     p = doc.pilot
     out: dict[str, Any] = {
         "id": pid, "languages": [lang for lang in LANGS if lang in langs], "aliases": list(doc.aliases),
-        "lead_organization": p.lead_organization, "partners": list(p.partners), "funder": p.funder,
+        "lead_organization": p.lead_organization or None, "partners": list(p.partners), "funder": p.funder or None,
         "funding_stream": p.funding_stream or None, "agreement": p.agreement or None,
         "amount": {"value": p.amount.value, "currency": p.amount.currency} if p.amount else None,
-        "start": _iso(p.start), "end": _iso(p.end), "status": p.status, "regions": list(doc.regions),
+        "start": _iso(p.start), "end": _iso(p.end), "status": p.status or None, "as_of": p.as_of or None,
+        "regions": list(doc.regions),
         "populations": list(p.populations), "services": list(p.services), "contact": p.contact or None,
         "related_briefs": list(p.related_briefs), "sources": list(doc.sources),
         "evidence": {"strength": doc.evidence_strength or None, "types": list(doc.evidence_types)},
@@ -70,9 +71,14 @@ def grant(ctx: SiteContext, pid: str, langs: dict[str, Document]) -> dict[str, A
     doc = first(langs)
     p = doc.pilot
     out: dict[str, Any] = {"id": GRANT_ID_PREFIX + pid, "title": doc.title, "description": doc.summary,
-                           "recipientOrganization": [{"name": p.lead_organization}],
-                           "fundingOrganization": [{"name": p.funder}], "dateModified": _iso(doc.updated)}
-    missing = ["awardDate", "recipientOrganization/0/id", "fundingOrganization/0/id"]
+                           "dateModified": _iso(doc.updated)}
+    missing = ["awardDate"]
+    for field, name in (("recipientOrganization", p.lead_organization), ("fundingOrganization", p.funder)):
+        if name:
+            out[field] = [{"name": name}]
+            missing.append(f"{field}/0/id")
+        else:
+            missing.append(field)
     if p.amount:
         out.update(amountAwarded=p.amount.value, currency=p.amount.currency)
     else:
