@@ -16,6 +16,9 @@ PY_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")
 ABBREVIATION = re.compile(r"[\w&.-]{2,12}")
 
 
+NOT_PROSE = ("#", "<", "|", "-", "!!!", "*[")  # how headings, HTML, tables, lists, admonitions, abbreviations start
+
+
 def strip_comments(markdown: str) -> str:
     """Authors' HTML comments (scaffold guidance, imported material) never reach a reader."""
     return re.sub(r"<!--.*?-->\n?", "", markdown, flags=re.S).strip()

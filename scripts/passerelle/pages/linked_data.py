@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from .. import settings, urls
+from ..markup import NOT_PROSE
 from ..kinds import BY_NAME, PILOT
 from ..records import BibEntry, Document, Page
 from .common import t
@@ -70,7 +71,7 @@ def excerpt(markdown: str, limit: int = DESCRIPTION_LENGTH) -> str:
 def _first_paragraph(body: str) -> str:
     for chunk in re.split(r"\n\s*\n", body):
         line = chunk.strip()
-        if line and not line.startswith(("#", "<", "|", "-", "!!!", "*[")):
+        if line and not line.startswith(NOT_PROSE):
             return line
     return ""
 
