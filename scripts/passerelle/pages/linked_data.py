@@ -50,7 +50,7 @@ def _distinct(p: Page) -> Page:
     their title, then their page number, before it."""
     text = p.info.description
     if p.info.title and not text.startswith(p.info.title):
-        text = f"{p.info.title}: {text}"
+        text = t(p.lang, "titled_description").format(title=p.info.title, text=text)
     number = PAGE_NUMBER.search(p.path)
     if number:
         text = t(p.lang, "page_of").format(title=text, n=number.group(1))
