@@ -256,7 +256,8 @@ def test_bundled_pilot_pages_show_facts_outcomes_and_sections(bundled_site: Path
             assert f'id="{sid}"' in html, (pid, sid)
         for bid in meta.get("related_briefs", []):
             assert f'href="../../briefs/{bid}/"' in html
-        assert "<script" not in html.split('class="pa-embed"')[1].split("</div>")[0].replace("&lt;script", "")
+        snippet = html.split('id="embed"')[1].split("<pre")[1].split("</pre>")[0]
+        assert "&lt;div" in snippet and "&lt;/div&gt;" in snippet and "script" not in snippet and "<div" not in snippet
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -359,3 +360,18 @@ def test_chromium_follows_an_old_address_over_http_and_from_file(renamed, old, n
         page.wait_for_url(target, timeout=10_000)
         assert "pooled-client-data" in target or "new-brief" in target
         assert page.locator("h1").first.inner_text().strip()
+
+
+def test_the_card_has_a_copy_button_that_copies_it(bundled_site: Path):
+    """Material's own script adds the button (content.code.copy); what it copies is the card's HTML."""
+    site = bundled_site / "site"
+    pid = "toronto-east-quadrant-shared-client-data"
+    card = json.loads((site / "pilots" / pid / "card.json").read_text(encoding="utf-8"))
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        page = context.new_page()
+        page.goto(f"{base}/pilots/{pid}/")
+        page.locator("#embed ~ pre").hover()
+        page.locator("#embed ~ pre button[data-md-type=copy]").click()
+        assert page.evaluate("navigator.clipboard.readText()").strip() == card["html"].strip()

@@ -42,7 +42,7 @@ PILOT = ContentKind(
     required_sections=("what-was-tried", "for-whom", "what-happened", "lessons"),
     section_rules=(SectionRule("what-did-not-work", "status", ("completed", "ended-early")),),
     same_in_translations=("sources", "evidence", "amount", "agreement", "start", "end", "status", "as_of",
-                          "regions", "populations", "services", "related_briefs", "aliases", "contact"),
+                          "regions", "populations", "services", "related_briefs", "aliases"),
     vocabulary_fields=(("populations", ("population",)), ("services", ("service", "theme"))),
     bibtex_fields=("outcomes.source", "evaluation.report"),
     document_fields=(("related_briefs", "brief"),))

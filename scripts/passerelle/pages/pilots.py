@@ -132,5 +132,5 @@ def embed(doc: Document, here: str) -> list[str]:
     """The card's HTML to copy (Material adds a copy button to code blocks) and its JSON beside the page."""
     url = urls.absolute(urls.published(here))
     lines = [heading(2, esc(t(doc.lang, "embed_title")), "embed"), "", esc(t(doc.lang, "embed_intro")), ""]
-    lines += block(code_block(pf.card_html(doc, url)), "pa-embed") + [""]
+    lines += code_block(pf.card_html(doc, url)) + [""]  # not inside a <div>: md_in_html would end it at the card's </div>
     return lines + [link(CARD, urls.link(here, urls.beside(here, CARD))), ""]
