@@ -17,9 +17,10 @@ BRIEF = "briefs/newcomers-not-using-services/"
 # Page kinds as (name, path under the language root). Audience views are added from what was built.
 PAGES = [("home", ""), ("briefs listing", "briefs/"), ("brief", BRIEF), ("audiences", "audiences/"),
          ("audience landing", "audiences/frontline/"), ("topics", "topics/"), ("literature", "literature/"),
-         ("about", "about/"), ("not found", "404.html")]
+         ("about", "about/"), ("not found", "404.html"), ("pilots: funder view", "pilots/"),
+         ("pilot", "pilots/toronto-east-quadrant-shared-client-data/"), ("pilots: a filter", "pilots/status/active/")]
 # Pages that other parts of the project will add; checked when they exist.
-OPTIONAL = [("pilots", "pilots/"), ("glossary", "glossary/"), ("data", "data/")]
+OPTIONAL = [("glossary", "glossary/"), ("data", "data/")]
 
 
 @pytest.fixture(scope="module")

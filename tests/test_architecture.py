@@ -109,9 +109,26 @@ id: shared-data-pilot
 type: pilot
 title: "A shared data pilot among local agencies"
 summary: "Agencies in one area tried recording their clients in one shared system."
+sources: [peacegeeks2019settlement]
+status: active
+updated: 2026-12-03
 ---
 
+## What was tried {#what-was-tried}
+
 Written in English only for this test.
+
+## For whom {#for-whom}
+
+Local agencies.
+
+## What happened {#what-happened}
+
+Nothing reported yet.
+
+## Lessons for others {#lessons}
+
+None yet.
 """
 
 
@@ -123,8 +140,11 @@ def test_one_language_pilot_links_to_its_pilot_page(project):
     (project / "content" / "pilots").mkdir()
     (project / "content" / "pilots" / "shared-data-pilot.en.md").write_text(PILOT_EN, encoding="utf-8")
     result = build(project)
-    assert result.report.inputs["content/pilots/shared-data-pilot.en.md"].pages == (
-        "fr/pilots/shared-data-pilot/", "pilots/shared-data-pilot/")
+    pages = result.report.inputs["content/pilots/shared-data-pilot.en.md"].pages
+    assert {"fr/pilots/shared-data-pilot/", "pilots/shared-data-pilot/", "pilots/shared-data-pilot/card.json",
+            "pilots/", "fr/pilots/", "pilots/status/active/"} <= set(pages)
+    assert not [p for p in pages if "shared-data-pilot" not in p and not p.startswith(("pilots/", "fr/pilots/"))
+                and not re.fullmatch(r"data/[a-z0-9-]+\.(json|csv)|(fr/)?feed\.xml", p)]  # open data lists every pilot
     notice = (project / "site" / "fr" / "pilots" / "shared-data-pilot" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]*)" hreflang="en" lang="en"', notice)
     assert links == ["../../../pilots/shared-data-pilot/"]
@@ -166,5 +186,5 @@ def test_a_kind_declares_its_required_sections(project):
     finally:
         kinds.BY_NAME["pilot"] = original
     missing = [d for d in found if d.path.endswith("shared-data-pilot.en.md") and d.code == "section-missing"]
-    assert len(missing) == 1 and "what-did-not-work" in missing[0].message and missing[0].line == 7
+    assert len(missing) == 1 and "what-did-not-work" in missing[0].message and missing[0].line == 11
     assert not [d for d in validate.validate(load_project(project)) if d.code == "section-missing"]

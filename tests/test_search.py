@@ -79,7 +79,9 @@ def test_one_index_per_language_and_other_language_briefs_marked(search_site: Pa
         text = (search_site / prefix / "search" / "tier1.js").read_text(encoding="utf-8")
         assert text.startswith('PasserelleSearch.register("tier1",')
         data = yaml.safe_load(text[text.index(",") + 1:text.rindex(")")])  # JSON is YAML
-        assert data["lang"] == lang and len(data["docs"]) == 12
+        pilots = {f"pilot:{p.name.split('.')[0]}" for p in (REPO / "content" / "pilots").glob("*.md")}
+        assert data["lang"] == lang and len([r for r in data["docs"] if r.startswith("brief:")]) == 12
+        assert {r for r in data["docs"] if r.startswith("pilot:")} == pilots  # pilots are found too
         marked = {ref: d for ref, d in data["docs"].items() if d["l"] != lang}
         assert list(marked) == ([] if lang == "en" else [f"brief:{ENGLISH_ONLY}"])
     fr = (search_site / "fr" / "search" / "tier1.js").read_text(encoding="utf-8")

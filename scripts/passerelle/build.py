@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import exports, load, pages, sitegen, urls, validate
+from . import addresses, exports, load, pages, sitegen, urls, validate
 from .cache import Cache
 from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
@@ -39,6 +39,22 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     if offline:
         sitegen.make_bundle(site)
     return BuildResult(checked, report, warnings)
+
+
+def update_manifest(root: Path) -> tuple[int, int, list[Diagnostic]]:
+    """Add the addresses the project publishes now to ``content/published-addresses.txt`` (none is removed);
+    return (addresses recorded, of which new, the manifest's own problems — then nothing is written)."""
+    checked = check(root)
+    problems = [d for d in checked.diagnostics if d.path == addresses.MANIFEST_PATH and d.code != "address-dropped"]
+    if problems:
+        return 0, 0, problems
+    recorded = [a for a, _ in checked.project.manifest]
+    text = addresses.manifest_text(recorded, publishable(checked).documents)
+    path = root / addresses.MANIFEST_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    total = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
+    return total, total - len(set(recorded)), []
 
 
 def publishable(checked: Checked) -> Project:

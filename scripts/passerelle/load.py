@@ -16,6 +16,8 @@ from .report import problem
 DOC_NAME = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}
 MEDIA_DIR = "media"
+MANIFEST = "published-addresses.txt"  # content/<MANIFEST>: every address of a brief or pilot ever published
+MANIFEST_LINE = re.compile(r"^(?:[a-z]{2}/)?[a-z0-9-]+/[a-z0-9]+(?:-[a-z0-9]+)*/(?:[a-z0-9-]+/)?$")
 MAX_DOC_BYTES = 200_000  # about 30,000 words: far beyond any brief; keeps builds and pages small
 MAX_MEDIA_BYTES = 5_000_000
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -95,7 +97,27 @@ def classify(rel_parts: tuple[str, ...]) -> ContentKind | str | None:
         return BY_FOLDER[rel_parts[1]]
     if len(rel_parts) >= 3 and rel_parts[1] == MEDIA_DIR:
         return "media"
+    if rel_parts[1:] == (MANIFEST,):
+        return "manifest"
     return None
+
+
+def load_manifest(path: Path, rel: str) -> tuple[tuple[tuple[str, int], ...], list[Diagnostic]]:
+    """The published addresses (one a line, relative to the site's root; ``#`` starts a comment), with
+    their lines, or the diagnostics of lines that are not an address."""
+    text, problems = read_text(path, rel)
+    if text is None:
+        return (), problems
+    found: list[tuple[str, int]] = []
+    for n, line in enumerate(text.split("\n"), 1):
+        address = line.split("#", 1)[0].strip()
+        if not address:
+            continue
+        if MANIFEST_LINE.match(address):
+            found.append((address, n))
+        else:
+            problems.append(problem(rel, n, "manifest-line", line=address[:80]))
+    return tuple(found), problems
 
 
 def load_project(root: Path) -> Project:
@@ -103,6 +125,7 @@ def load_project(root: Path) -> Project:
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
     files: list[str] = []
+    manifest: tuple[tuple[str, int], ...] = ()
     content = root / "content"
     for path in sorted(p for p in content.rglob("*") if p.is_file()) if content.is_dir() else []:
         rel = path.relative_to(root).as_posix()
@@ -113,6 +136,9 @@ def load_project(root: Path) -> Project:
             diagnostics += problems
             if doc:
                 documents.append(doc)
+        elif kind == "manifest":
+            manifest, problems = load_manifest(path, rel)
+            diagnostics += problems
         elif kind == "media":
             if path.suffix.lower() not in MEDIA_SUFFIXES:
                 diagnostics.append(problem(rel, 1, "media-type", suffix=path.suffix, allowed=", ".join(sorted(MEDIA_SUFFIXES))))
@@ -130,4 +156,4 @@ def load_project(root: Path) -> Project:
     diagnostics += literature.diagnostics
     media = tuple(f for f in files if f.startswith(f"content/{MEDIA_DIR}/") and Path(f).suffix.lower() in MEDIA_SUFFIXES)
     return Project(root=str(root), documents=tuple(documents), literature=literature, files=tuple(files),
-                   diagnostics=tuple(diagnostics), media=media)
+                   diagnostics=tuple(diagnostics), media=media, manifest=manifest)

@@ -16,6 +16,9 @@ PY_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")
 ABBREVIATION = re.compile(r"[\w&.-]{2,12}")
 
 
+NOT_PROSE = ("#", "<", "|", "-", "!!!", "*[")  # how headings, HTML, tables, lists, admonitions, abbreviations start
+
+
 def strip_comments(markdown: str) -> str:
     """Authors' HTML comments (scaffold guidance, imported material) never reach a reader."""
     return re.sub(r"<!--.*?-->\n?", "", markdown, flags=re.S).strip()
@@ -44,6 +47,13 @@ def link(text: str, target: str) -> str:
 def html_link(text: str, target: str, lang: str) -> str:
     """A raw HTML link into another language (hreflang and lang set); ``text`` is already escaped."""
     return f'<a href="{target}" hreflang="{lang}" lang="{lang}">{text}</a>'
+
+
+def file_link(text: str, target: str, media_type: str = "") -> str:
+    """A raw HTML link to a published file outside the page's language folder (``/data/``), which Markdown
+    links cannot reach from a French page; ``text`` is already escaped, ``target`` comes from ``urls.href``."""
+    kind = f' type="{attr(media_type)}"' if media_type else ""
+    return f'<a href="{attr(target)}"{kind}>{text}</a>'
 
 
 def span(text: str, cls: str, title: str | None = None) -> str:
@@ -114,3 +124,15 @@ def reference(fields: dict[str, str]) -> str:
     elif f.get("url") and re.match(r"https?://", f["url"]):
         parts.append(f"<{attr(f['url'])}>")
     return " ".join(parts)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A table (the tables extension); headers and cells already escaped, each on one line."""
+    one = lambda cell: " ".join(str(cell).split()) or " "  # noqa: E731
+    return (["| " + " | ".join(map(one, headers)) + " |", "|" + "---|" * len(headers)]
+            + ["| " + " | ".join(map(one, row)) + " |" for row in rows])
+
+
+def code_block(text: str) -> list[str]:
+    """Text shown as code, exactly as written (an indented block: nothing in it is read as Markdown)."""
+    return ["    " + line for line in text.split("\n")]

@@ -142,8 +142,9 @@ class Document:
 
     @property
     def sort_date(self) -> dt.date:
-        """The publication date, or the epoch for a document without one (listed last)."""
-        return self.published or EPOCH
+        """The publication date (else the last update: pilots have no publication date), or the epoch for
+        a document without either (listed last)."""
+        return self.published or self.updated or EPOCH
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -206,10 +207,23 @@ class PilotFacts:
     evaluation: Evaluation | None
     contact: str  # an organisation's address (web or e-mail), never a person's
     related_briefs: tuple[str, ...]
+    as_of: str = ""  # when the sources last reported on it: YYYY, YYYY-MM or YYYY-MM-DD ('' when not given)
 
     @property
     def finished(self) -> bool:
         return self.status in ("completed", "ended-early")
+
+    @property
+    def year(self) -> int | None:
+        """The year a funder files it under: its start, else the year its sources reported on it."""
+        if self.start:
+            return self.start.year
+        return int(self.as_of[:4]) if re.fullmatch(r"\d{4}(-.*)?", self.as_of) else None
+
+    @property
+    def year_reported(self) -> bool:
+        """True when ``year`` comes from ``as_of`` (no start date known)."""
+        return self.start is None and self.year is not None
 
 
 def _pilot_facts(meta: dict[str, Any]) -> PilotFacts:
@@ -228,7 +242,15 @@ def _pilot_facts(meta: dict[str, Any]) -> PilotFacts:
                        for o in outcomes if isinstance(o, dict)),
         evaluation=(Evaluation(str(ev.get("type", "")), str(ev.get("by", "")), str(ev.get("report", "")))
                     if isinstance(ev, dict) else None),
-        contact=str(meta.get("contact", "")), related_briefs=_strings(meta.get("related_briefs")))
+        contact=str(meta.get("contact", "")), related_briefs=_strings(meta.get("related_briefs")),
+        as_of=_as_of(meta.get("as_of")))
+
+
+def _as_of(value: Any) -> str:
+    """``as_of`` as written (YAML reads a full date as a date object, a year as an int)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
 @dataclass(frozen=True)
@@ -274,6 +296,7 @@ class Project:
     files: tuple[str, ...]  # every input file under content/ and literature/, relative paths
     diagnostics: tuple[Diagnostic, ...]
     media: tuple[str, ...] = ()  # the accepted media files among ``files``
+    manifest: tuple[tuple[str, int], ...] = ()  # content/published-addresses.txt: (address, line), in file order
 
 
 @dataclass(frozen=True)
@@ -374,6 +397,7 @@ class PageInfo:
     kind: str = ""  # e.g. "brief", "brief-audience", "brief-missing", "pilot"; "" for listings
     doc_id: str = ""
     audience: str = ""
+    linked_data: str = ""  # schema.org JSON-LD of the document the page shows, safe inside <script> ('' for none)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ core sections and the evidence scale; ``strings.yml`` for the text a reader sees
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -205,3 +206,31 @@ def messages() -> Messages:
     except (KeyError, TypeError, AttributeError) as exc:
         raise SettingsError(f"messages.yml: missing or malformed {exc}") from None
     return Messages(codes, section["hints"], section["terms"], section["texts"])
+
+
+def site_url() -> str:
+    """The published address of the site (``SITE_URL``, set by the publish workflow), ending with ``/``;
+    '' when unset: a local build then writes no absolute address rather than one pointing at localhost."""
+    url = os.environ.get("SITE_URL", "").strip()
+    return url.rstrip("/") + "/" if url else ""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A published data file as the Open data page documents it (``data/open_data.yml``)."""
+
+    file: str  # its name under /data/
+    schema: str  # data/open-data/<schema>.schema.json
+    record: str  # the property holding its records ('' for a table)
+    about: Text
+    fields: dict[str, Text]  # every property of one record
+
+
+@lru_cache(maxsize=None)
+def open_data_files() -> tuple[DataFile, ...]:
+    out = []
+    for n, spec in enumerate(load_yaml("open_data.yml")["files"]):
+        where = f"open_data.yml: files[{n}]"
+        out.append(DataFile(spec["file"], spec["schema"], spec.get("record", ""), Text.read(spec["about"], where),
+                            {k: Text.read(v, f"{where}.fields.{k}") for k, v in spec["fields"].items()}))
+    return tuple(out)

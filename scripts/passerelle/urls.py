@@ -6,6 +6,7 @@ A page is named by its *source*: ``<lang>/<path>.md`` in the generated docs tree
 ``page.md`` is published as ``page/`` and ``index.md`` as its folder."""
 from __future__ import annotations
 
+import os
 import posixpath
 
 from .kinds import ContentKind
@@ -37,6 +38,12 @@ def audience_view(kind: ContentKind, lang: str, doc_id: str, audience: str) -> s
 def listing(lang: str, folder: tuple[str, ...], number: int = 1) -> str:
     """Page ``number`` of a paginated listing: the folder's index, then ``page-<n>``."""
     return source(lang, *folder, INDEX if number == 1 else f"page-{number}.md")
+
+
+def pilot_filter(lang: str, facet: str, value: str) -> str:
+    """A page of the funder view that lists the pilots with one value of a facet: ``pilots/status/completed/``,
+    ``pilots/region/ca-on/``, ``pilots/year/2019/``."""
+    return source(lang, "pilots", facet, value.lower(), INDEX)
 
 
 def topic(lang: str, tag_id: str) -> str:
@@ -88,6 +95,13 @@ def in_language(path: str) -> str:
     return published(source(DEFAULT_LANG, rest))
 
 
+def absolute(path: str) -> str:
+    """A published address for other sites (an embedded card): under ``SITE_URL`` when the build knows
+    it (the publish workflow sets it), else from the site's root."""
+    base = os.environ.get("SITE_URL", "").strip()
+    return (base.rstrip("/") + "/" if base else "/") + path
+
+
 # ---------------------------------------------------------------- links
 
 
@@ -103,3 +117,38 @@ def href(page: str, target: str) -> str:
     there = published(target)
     rel = posixpath.relpath(there or ".", here or ".")
     return rel + "/" if there.endswith("/") or not there else rel
+
+
+# ---------------------------------------------------------------- open data, feeds, absolute addresses
+
+DATA = "data"
+
+
+def open_data_page(lang: str) -> str:
+    """The Open data page, in the folder of the data files: ``/data/``, ``/fr/data/``."""
+    return source(lang, DATA, INDEX)
+
+
+def data_file(name: str) -> str:
+    """A published data file, language-neutral, at ``/data/<name>`` (``en/data/catalogue.json``)."""
+    return source(DEFAULT_LANG, DATA, name)
+
+
+def data_schema(name: str) -> str:
+    """The JSON Schema of a published data file, beside it: ``/data/schemas/<name>.schema.json``."""
+    return source(DEFAULT_LANG, DATA, "schemas", f"{name}.schema.json")
+
+
+def feed(lang: str, audience: str = "") -> str:
+    """The Atom feed of a language (``feed.xml``) or of one audience (``feed-<audience>.xml``), at the
+    language's root, where the language's ``sitemap.xml`` also is."""
+    return source(lang, f"feed-{audience}.xml" if audience else "feed.xml")
+
+
+def sitemap(lang: str) -> str:
+    return source(lang, "sitemap.xml")
+
+
+def full_address(path: str, site_url: str) -> str:
+    """The full address of a source page or file on the published site; '' without a site address."""
+    return site_url + published(path) if site_url else ""

@@ -12,11 +12,12 @@ from typing import Any, Iterable
 
 import jsonschema
 
-from . import readability, settings
-from .kinds import BY_NAME
+from . import addresses, readability, settings
+from .kinds import BY_NAME, ContentKind
 from .literature import cited_entry_problems
-from .records import Diagnostic, Document, Project, Section
+from .records import Diagnostic, Document, Project, Section, as_date
 from .report import problem
+from .vocabulary import VocabularyError, load_vocabulary
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 RAW_TAG = re.compile(r"<(?!!--)(?!(?:https?|mailto):)(/?[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
@@ -208,6 +209,42 @@ def check_required_sections(doc: Document, required: tuple[str, ...]) -> list[Di
     return [problem(doc.path, first_heading, "section-missing/kind", section=sid) for sid in required if sid not in ids]
 
 
+def check_kind_sections(doc: Document, kind: ContentKind) -> list[Diagnostic]:
+    """Sections of kinds without the brief's model: the required ones, those the front matter makes
+    required (a finished pilot says what did not work), none empty, duplicated or unknown."""
+    out = check_required_sections(doc, kind.required_sections)
+    ids = {s.id for s in doc.sections if s.id}
+    for rule in kind.section_rules:
+        value = doc.meta.get(rule.field)
+        if value in rule.values and rule.section not in ids:
+            out.append(problem(doc.path, doc.meta_lines.get(rule.field, 1), "section-required", section=rule.section,
+                               field=rule.field, value=value))
+    seen: dict[str, int] = {}
+    for s in doc.sections:
+        if not s.heading:
+            if s.body.strip() and words(s.body):
+                out.append(problem(doc.path, s.line, "text-before-sections/kind"))
+        elif s.id in seen:
+            out.append(problem(doc.path, s.line, "section-duplicate", section=s.id, first=seen[s.id]))
+        elif kind.sections and s.id not in kind.sections:
+            ids_text = "{#" + "}, {#".join(kind.sections) + "}"
+            out.append(problem(doc.path, s.line, "section-unknown/kind", severity="warning", section=s.id or s.heading,
+                               ids=ids_text))
+        elif not words(s.body):
+            out.append(problem(doc.path, s.line, "section-empty", section=s.id))
+        seen.setdefault(s.id, s.line)
+    return out
+
+
+def check_dates(doc: Document) -> list[Diagnostic]:
+    """A period that ends before it starts is a typing mistake."""
+    start, end = as_date(doc.meta.get("start")), as_date(doc.meta.get("end"))
+    if start and end and end < start:
+        return [problem(doc.path, doc.meta_lines.get("end", 1), "dates-order", start=start.isoformat(),
+                        end=end.isoformat())]
+    return []
+
+
 def check_part(doc: Document, part: Section, model: settings.ContentModel, listed: tuple[str, ...],
                aud_line: int) -> list[Diagnostic]:
     """An audience part: listed in the front matter, not empty, within its word cap and targets."""
@@ -252,7 +289,7 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
     if kind.audience_parts:
         out += check_sections(doc)
     else:
-        out += check_required_sections(doc, kind.required_sections)
+        out += check_kind_sections(doc, kind) + check_dates(doc)
     return out
 
 
@@ -330,12 +367,80 @@ def check_cross(project: Project) -> list[Diagnostic]:
     return out
 
 
+def values_at(meta: Any, path: str) -> list[Any]:
+    """The values of a dotted front-matter path, through lists: ``outcomes.source`` gives every
+    outcome's source."""
+    head, _, rest = path.partition(".")
+    items = meta if isinstance(meta, list) else [meta]
+    found = [item[head] for item in items if isinstance(item, dict) and head in item]
+    found = [v for f in found for v in (f if isinstance(f, list) and not rest else [f])]
+    return [v for f in found for v in values_at(f, rest)] if rest else found
+
+
+def check_references(project: Project) -> list[Diagnostic]:
+    """Front-matter values that name something else: vocabulary ids, BibTeX keys, other documents."""
+    out: list[Diagnostic] = []
+    try:
+        vocab = load_vocabulary()
+    except VocabularyError as exc:
+        return [exc.diagnostic]
+    facets: dict[str, set[str]] = defaultdict(set)
+    for c in vocab.concepts:
+        facets[c.facet].add(c.id)
+    ids = {(d.kind, d.id) for d in project.documents}
+    for doc in project.documents:
+        kind = BY_NAME[doc.kind]
+        for field, allowed in kind.vocabulary_fields:
+            known = set().union(*(facets[f] for f in allowed))
+            for value in values_at(doc.meta, field):
+                if isinstance(value, str) and value not in known:
+                    out.append(problem(doc.path, doc.meta_lines.get(field, 1), "unknown-vocabulary-id", field=field,
+                                       value=value, facets=", ".join(allowed), allowed=", ".join(sorted(known))))
+        for field in kind.bibtex_fields:
+            for value in values_at(doc.meta, field):
+                if isinstance(value, str) and project.literature.get(value) is None:
+                    out.append(problem(doc.path, doc.meta_lines.get(field.split(".")[0], 1), "missing-source/field",
+                                       key=value, field=field))
+        for field, other in kind.document_fields:
+            for value in values_at(doc.meta, field):
+                if isinstance(value, str) and (other, value) not in ids:
+                    out.append(problem(doc.path, doc.meta_lines.get(field, 1), "unknown-document", field=field,
+                                       value=value, folder=BY_NAME[other].folder))
+    return out
+
+
+def check_aliases(project: Project) -> list[Diagnostic]:
+    """An alias is an earlier id: no document of the kind may have it now, and only one may claim it."""
+    out: list[Diagnostic] = []
+    ids = {(d.kind, d.id) for d in project.documents}
+    claimed: dict[tuple[str, str], Document] = {}
+    for doc in project.documents:
+        line = doc.meta_lines.get("aliases", 1)
+        for alias in doc.aliases:
+            if alias == doc.id:
+                out.append(problem(doc.path, line, "alias-self", alias=alias))
+            elif (doc.kind, alias) in ids:
+                out.append(problem(doc.path, line, "alias-taken", alias=alias, folder=BY_NAME[doc.kind].folder))
+            elif claimed.setdefault((doc.kind, alias), doc).id != doc.id:
+                out.append(problem(doc.path, line, "alias-claimed", alias=alias, other=claimed[(doc.kind, alias)].path))
+    return out
+
+
+def check_manifest(project: Project) -> list[Diagnostic]:
+    """Every address in the committed manifest is still served, by a page or by an alias's redirect."""
+    if not project.manifest:
+        return []
+    served = addresses.served(project.documents)
+    return [problem(addresses.MANIFEST_PATH, line, "address-dropped", address=address)
+            for address, line in project.manifest if address not in served]
+
+
 def validate(project: Project) -> list[Diagnostic]:
     out = list(project.diagnostics)
     media = frozenset(project.media)
     for doc in project.documents:
         out += check_document(doc, media)
-    out += check_cross(project)
+    out += check_cross(project) + check_references(project) + check_aliases(project) + check_manifest(project)
     return sort_diagnostics(out)
 
 

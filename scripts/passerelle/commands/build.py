@@ -13,17 +13,27 @@ HELP = "check, then build the bilingual site into site/"
 def configure(parser) -> None:
     parser.add_argument("--offline", action="store_true",
                         help="also write site/site-offline.zip: the site as a folder that opens from file://")
+    parser.add_argument("--update-manifest", action="store_true",
+                        help="first add every address published now to content/published-addresses.txt (none is "
+                             "removed), so that check notices when one disappears")
     add_root(parser)
 
 
 def run(args) -> int:
-    from ..build import SITE_DIR, build
+    from ..build import SITE_DIR, build, update_manifest
     from ..enrich import EnrichError
     from ..exports.search_index import SearchIndexError
     from ..sitegen import BuildError
     from ..vocabulary import VocabularyError
 
     root = project_root(args.root)
+    if args.update_manifest:
+        total, new, problems = update_manifest(root)
+        for d in problems:
+            print_diagnostic(d)
+        if problems:
+            return 1
+        print(f"content/published-addresses.txt: {total} addresses ({new} new)")
     try:
         result = build(root, offline=args.offline)
     except BuildError as exc:

@@ -9,7 +9,7 @@ from ..kinds import BY_NAME
 from .common import add_root, misuse, project_root
 
 NAME = "new"
-HELP = "scaffold a brief with every section"
+HELP = "scaffold a brief or a pilot with every section"
 
 
 def configure(parser) -> None:

@@ -8,12 +8,17 @@ from pathlib import Path
 from ..cache import Cache
 from ..context import SiteContext
 from ..records import Asset
-from . import citation_files, handouts, search_index
+from . import addresses, catalogue, citation_files, feeds, handouts, pilot_cards, pilot_data, search_index
 
 EXPORTS = (
     citation_files,  # BibTeX, RIS, CSL-JSON beside every brief page
     handouts,  # a DOCX per audience part (pandoc)
     search_index,  # a prebuilt lunr index per language, and the search client
+    pilot_cards,  # card.json beside every pilot page (pilots issue)
+    addresses,  # redirects from aliases, the published-address manifest (pilots issue)
+    catalogue,  # /data/catalogue.json and .csv: every brief and pilot, with their JSON Schemas
+    pilot_data,  # /data/pilots.json and /data/pilots-360giving.json, with their JSON Schemas
+    feeds,  # Atom feeds per language and per audience
 )
 
 

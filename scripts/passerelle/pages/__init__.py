@@ -6,21 +6,23 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..records import Page
-from . import about, briefs, glossary, listings, literature, pilots, topics
+from . import about, briefs, glossary, linked_data, listings, literature, open_data, pilot_index, pilots, topics
 from ..context import SiteContext
 
 PageGenerator = Callable[[SiteContext], Iterable[Page]]
 
 GENERATORS: tuple[PageGenerator, ...] = (
     briefs.generate,  # the full brief, a view per audience, notices for missing translations
-    pilots.generate,
+    pilots.generate,  # a page per pilot: facts, outcomes, sections, an embeddable card
+    pilot_index.generate,  # the funder view of pilots, its filter pages and where they are (pilots issue)
     listings.generate,  # home, briefs by year, audience landing pages
     topics.generate,
     literature.generate,
     glossary.generate,
     about.generate,
+    open_data.generate,  # the data files, their schemas and fields, the feeds, the licence
 )
 
 
 def render(ctx: SiteContext) -> list[Page]:
-    return [p for generate in GENERATORS for p in generate(ctx)]
+    return linked_data.describe_all(ctx, [p for generate in GENERATORS for p in generate(ctx)])

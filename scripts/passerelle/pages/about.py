@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import urls
-from ..markup import esc, heading, paragraph
+from ..markup import esc, heading, link, paragraph
 from ..records import LANGS, Page
 from .common import page, t
 from ..context import SiteContext
@@ -15,7 +15,8 @@ def generate(ctx: SiteContext) -> list[Page]:
 def about_page(ctx: SiteContext, lang: str) -> Page:
     lines = [heading(1, esc(t(lang, "about"))), "", esc(t(lang, "about_text")), "",
              paragraph("", "pa-offline"), "",  # the offline bundle's link, when `build --offline` makes one
+             link(esc(t(lang, "open_data_link")), urls.link(urls.single(lang, "about"), urls.open_data_page(lang))), "",
              heading(2, esc(t(lang, "evidence_scale")), "evidence"), "", esc(t(lang, "evidence_scale_intro")), ""]
     for level in ctx.model.evidence_strength.values():
         lines.append(f"- **{level.level}/3** — {esc(level.definition[lang])}")
-    return page(urls.single(lang, "about"), t(lang, "about"), lines)
+    return page(urls.single(lang, "about"), t(lang, "about"), lines, description=t(lang, "about_description"))

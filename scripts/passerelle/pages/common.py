@@ -35,6 +35,13 @@ def publishable(markdown: str, page_source: str) -> str:
 
 def badges(ctx: SiteContext, doc: Document) -> str:
     """Evidence strength and type, and the publication date."""
+    out = evidence_badges(ctx, doc)
+    out.append(span(f"{esc(t(doc.lang, 'published'))} {doc.sort_date.isoformat()}", "pa-badge"))
+    return " ".join(out)
+
+
+def evidence_badges(ctx: SiteContext, doc: Document) -> list[str]:
+    """"How sure are we": evidence strength (1-3, its definition as a tooltip) and the types of evidence."""
     lang = doc.lang
     level = ctx.model.evidence_strength.get(doc.evidence_strength)
     definition = level.definition[lang] if level else ""
@@ -45,8 +52,7 @@ def badges(ctx: SiteContext, doc: Document) -> str:
                 f"pa-badge pa-evidence pa-evidence-{attr(doc.evidence_strength)}", definition)]
     if types:
         out.append(span(esc(types), "pa-badge"))
-    out.append(span(f"{esc(t(lang, 'published'))} {doc.sort_date.isoformat()}", "pa-badge"))
-    return " ".join(out)
+    return out
 
 
 def readability_badge(doc: Document, report: dict, target: dict | None = None) -> str:

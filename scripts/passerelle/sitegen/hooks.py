@@ -5,8 +5,8 @@ content HTML with an allowlist (nh3), keeping the ids and classes that anchors a
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 import nh3
 
@@ -34,6 +34,41 @@ def sanitize(html: str) -> str:
 
 def on_page_content(html, page, config, files):  # noqa: ARG001 - MkDocs hook signature
     return sanitize(html)
+
+
+CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
+TOC_LABEL = re.compile(r'(<label\b[^>]*?)\s+for="__toc"')
+HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
+
+
+def valid_html(output: str) -> str:
+    """Material's markup that the Nu Html Checker rejects: ``autocomplete`` on its checkbox toggles (allowed
+    on text inputs only), and a table-of-contents label pointing at a toggle that pages outside the
+    navigation do not have."""
+    output = CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+    return output if 'id="__toc"' in output else TOC_LABEL.sub(r"\1", output)
+
+
+def absolute_alternates(output: str, page_url: str, default_lang: str) -> str:
+    """Language alternates in <head> as full addresses (search engines ignore relative ones), plus
+    ``x-default`` (the default language's page). Only with a site address: never pointing at localhost."""
+    found = dict((lang, urljoin(page_url, href)) for href, lang in HEAD_ALTERNATE.findall(output))
+    if default_lang not in found:
+        return output
+    output = HEAD_ALTERNATE.sub(lambda m: f'<link rel="alternate" href="{found[m.group(2)]}" hreflang="{m.group(2)}">', output)
+    last = list(HEAD_ALTERNATE.finditer(output))[-1].end()
+    return output[:last] + f'\n    <link rel="alternate" href="{found[default_lang]}" hreflang="x-default">' + output[last:]
+
+
+def on_post_template(output_content, template_name, config):  # noqa: ARG001 - MkDocs hook signature
+    return valid_html(output_content) if template_name.endswith(".html") else output_content
+
+
+def on_post_page(output, page, config):
+    output = valid_html(output)
+    if config.site_url and page.canonical_url:
+        output = absolute_alternates(output, page.canonical_url, config.plugins["i18n"].default_language)
+    return output
 
 
 _not_found_pages: dict[str, bytes] = {}
@@ -70,9 +105,6 @@ def keep_one_404_per_language(config):
     _not_found_pages[lang] = page.read_bytes()
     if lang != "en":
         (site / lang).mkdir(exist_ok=True)
-        for name in ("sitemap.xml", "sitemap.xml.gz"):  # Material's language switch reads ./sitemap.xml
-            if (site / name).exists():
-                shutil.copyfile(site / name, site / lang / name)
         (site / lang / "404.html").write_bytes(_not_found_pages[lang])
         if "en" in _not_found_pages:
             page.write_bytes(_not_found_pages["en"])

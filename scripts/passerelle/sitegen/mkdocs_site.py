@@ -15,16 +15,18 @@ import yaml
 
 from .. import settings, urls
 from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo
+from .sitemaps import write_sitemaps
 
 BUILD_DIR = "docs_build"
 HOOKS = Path(__file__).with_name("hooks.py")
 NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it grows as N²). The French
     # titles are mkdocs.yml's nav_translations (mkdocs-static-i18n translates the nav by title).
     ("nav_home", urls.home(DEFAULT_LANG)), ("briefs", urls.listing(DEFAULT_LANG, ("briefs",))),
+    ("pilots", urls.listing(DEFAULT_LANG, ("pilots",))),
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
     ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
 
 
 class BuildError(Exception):
@@ -37,7 +39,9 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     build_dir = root / BUILD_DIR
     write_docs(build_dir, pages, assets, media)
     config = write_config(root, build_dir, site_dir)
-    return build_site(config, source_date)
+    warnings = build_site(config, source_date)
+    write_sitemaps(site_dir, pages)
+    return warnings
 
 
 def front_matter(info: PageInfo) -> str:
@@ -46,6 +50,8 @@ def front_matter(info: PageInfo) -> str:
     meta: dict = {"title": html.escape(info.title, quote=True)}
     if info.description:
         meta["description"] = html.escape(" ".join(info.description.split()), quote=True)
+    if info.linked_data:
+        meta["linked_data"] = info.linked_data  # JSON with <, > and & escaped: printed as is in <script>
     if info.kind:
         meta["passerelle"] = {"kind": info.kind, "id": info.doc_id, **({"audience": info.audience} if info.audience else {})}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
@@ -70,6 +76,19 @@ def _target(docs: Path, path: str) -> Path:
     return target
 
 
+LOCALES = {"en": "en_CA", "fr": "fr_CA"}  # Open Graph locales of the site's languages
+
+
+def feed_links(lang: str) -> dict[str, dict[str, str]]:
+    """The Atom feeds a page of ``lang`` links in its head: the language's (``all``) and each audience's,
+    addresses from the site's root (the template makes them relative to the page)."""
+    title = settings.text(lang, "feed_title")
+    out = {"all": {"href": urls.published(urls.feed(lang)), "title": title}}
+    for aid, audience in settings.content_model().audiences.items():
+        out[aid] = {"href": urls.published(urls.feed(lang, aid)), "title": f"{title} — {audience.landing[lang]}"}
+    return out
+
+
 def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
     config = {
         "INHERIT": os.path.relpath(root / "mkdocs.yml", build_dir),
@@ -80,7 +99,11 @@ def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
         "theme": {"name": "material", "custom_dir": str(root / "overrides")},
         "nav": [{settings.text(DEFAULT_LANG, key): path.split("/", 1)[1]} for key, path in NAV],
         # interface strings for the templates, from data/strings.yml (merged into the user's extra)
-        "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS}},
+        "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS},
+                  "passerelle_feeds": {lang: feed_links(lang) for lang in LANGS},
+                  "passerelle_locales": LOCALES},
+        # the published address, from SITE_URL only; '' (no canonical link, no absolute address) without it
+        "site_url": settings.site_url(),
         "not_in_nav": NOT_IN_NAV,
     }
     path = build_dir / "mkdocs.yml"

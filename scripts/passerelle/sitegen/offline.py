@@ -19,6 +19,10 @@ from .. import settings
 BUNDLE = "site-offline.zip"
 FOLDER = "site-offline"  # the one folder the zip holds: unzipping never scatters files
 HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"#?]*)([?#][^"]*)?(")')
+# A redirect page (an alias's old address) leads on with a meta refresh and names its canonical page:
+# both must name the new page's index.html too, or the browser shows a folder instead.
+REFRESH = re.compile(r'(<meta\b[^>]*?\shttp-equiv="refresh"[^>]*?\scontent="\d+;\s*url=)([^"#?]*)([?#][^"]*)?(")')
+CANONICAL = re.compile(r'(<link\b[^>]*?\srel="canonical"[^>]*?\shref=")([^"#?]*)([?#][^"]*)?(")')
 PLACEHOLDER = '<p class="pa-offline"></p>'
 # Language alternates in <head>: Material reads them to redirect the language switch through sitemap.xml
 # (fetched for each alternate), which a folder cannot serve; the switch's own links do the job there.
@@ -60,7 +64,10 @@ def for_folder(text: str, page: str) -> str:
             path = ("" if path in (".", "./") else path.rstrip("/") + "/") + "index.html"
         return m.group(1) + path + (m.group(3) or "") + m.group(4)
 
-    return HREF.sub(rewrite, ALTERNATE.sub("", text))
+    text = ALTERNATE.sub("", text)
+    for pattern in (HREF, REFRESH, CANONICAL):
+        text = pattern.sub(rewrite, text)
+    return text
 
 
 def _zip(folder: Path, target: Path) -> None:
