@@ -27,10 +27,14 @@ $(SEARCH_STAMP): scripts/search/package-lock.json
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
 ## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it.
+## Debian's epubcheck (a Java program: Java from Debian too) checks the e-books.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+	@{ command -v java && command -v epubcheck; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless epubcheck; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless epubcheck; fi; }
 	@test -f tests/node_modules/axe-core/axe.min.js || npm ci --prefix tests --silent --no-audit --no-fund
 
 site: install
