@@ -17,7 +17,7 @@ BRIEF = "briefs/newcomers-not-using-services/"
 # Page kinds as (name, path under the language root). Audience views are added from what was built.
 PAGES = [("home", ""), ("briefs listing", "briefs/"), ("brief", BRIEF), ("audiences", "audiences/"),
          ("audience landing", "audiences/frontline/"), ("topics", "topics/"), ("literature", "literature/"),
-         ("about", "about/"), ("not found", "404.html")]
+         ("about", "about/"), ("evidence gap map", "gap-map/"), ("not found", "404.html")]
 # Pages that other parts of the project will add; checked when they exist.
 OPTIONAL = [("pilots", "pilots/"), ("glossary", "glossary/"), ("data", "data/")]
 
