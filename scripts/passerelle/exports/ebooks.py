@@ -23,6 +23,7 @@ import subprocess
 import unicodedata
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypandoc
@@ -54,15 +55,18 @@ def text(value: str) -> str:
 
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
-    """The book of every brief and one per audience, in each language that has briefs for it."""
-    out = []
+    """The book of every brief and one per audience, in each language that has briefs for it. Pandoc runs
+    for several books at once (one process each): a cold build of a large corpus waits for the longest."""
+    plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):
             docs = [d for d in newest_first(ctx.in_lang(lang)) if not audience or audience in ctx.audience_parts(d)]
             if docs:
-                out.append(Asset(urls.ebook(lang, audience), book(ctx, lang, docs, audience, store),
-                                 tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs)))))
-    return out
+                plans.append((lang, docs, audience))  # book()'s arguments
+    with ThreadPoolExecutor(max_workers=max(1, min(len(plans), os.cpu_count() or 1))) as pool:
+        books = list(pool.map(lambda plan: book(ctx, *plan, store), plans))
+    return [Asset(urls.ebook(lang, audience), data, tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
+            for (lang, docs, audience), data in zip(plans, books)]
 
 
 def _bib_files(ctx: SiteContext, docs: list[Document]) -> set[str]:
