@@ -89,7 +89,7 @@ def test_the_full_book_has_topics_every_brief_glossary_and_references(bundled_si
     entries = nav_entries(book)
     top = [text for depth, text, _ in entries if depth == 0]
     briefs = [d.title for d in ctx.in_lang(lang)]
-    assert len(briefs) == 11
+    assert len(briefs) >= 11  # the bundled briefs
     assert top[0] == settings.text(lang, "ebook_by_topic")
     assert sorted(top[1:-2]) == sorted(briefs)  # every brief is a chapter, once
     assert top[-2:] == [settings.text(lang, "glossary"), settings.text(lang, "ebook_references")]
