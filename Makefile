@@ -26,7 +26,7 @@ $(SEARCH_STAMP): scripts/search/package-lock.json
 	touch $@
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it.
+## axe-core and Lighthouse (npm, locked in tests/package-lock.json) check the pages inside it.
 ## Debian's epubcheck (a Java program: Java from Debian too) checks the e-books.
 system-deps:
 	@command -v chromium >/dev/null || { \
@@ -35,7 +35,7 @@ system-deps:
 	@{ command -v java && command -v epubcheck; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless epubcheck; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless epubcheck; fi; }
-	@test -f tests/node_modules/axe-core/axe.min.js || npm ci --prefix tests --silent --no-audit --no-fund
+	@test tests/node_modules/.installed -nt tests/package-lock.json || { npm ci --prefix tests --silent --no-audit --no-fund && touch tests/node_modules/.installed; }
 
 site: install
 	$(BIN)/passerelle build
