@@ -27,14 +27,14 @@ $(SEARCH_STAMP): scripts/search/package-lock.json
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
 ## axe-core and Lighthouse (npm, locked in tests/package-lock.json) check the pages inside it; the Nu Html
-## Checker (vnu-jar, same lock) runs on Debian's Java.
+## Checker (vnu-jar, same lock) runs on Debian's Java, and so does Debian's epubcheck, which checks the e-books.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
-	@command -v java >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless; fi; }
+	@{ command -v java && command -v epubcheck; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless epubcheck; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless epubcheck; fi; }
 	@test tests/node_modules/.installed -nt tests/package-lock.json || { npm ci --prefix tests --silent --no-audit --no-fund && touch tests/node_modules/.installed; }
 
 site: install

@@ -18,7 +18,8 @@ BRIEF = "briefs/newcomers-not-using-services/"
 PAGES = [("home", ""), ("briefs listing", "briefs/"), ("brief", BRIEF), ("audiences", "audiences/"),
          ("audience landing", "audiences/frontline/"), ("topics", "topics/"), ("literature", "literature/"),
          ("about", "about/"), ("not found", "404.html"), ("pilots: funder view", "pilots/"),
-         ("pilot", "pilots/toronto-east-quadrant-shared-client-data/"), ("pilots: a filter", "pilots/status/active/")]
+         ("pilot", "pilots/toronto-east-quadrant-shared-client-data/"), ("pilots: a filter", "pilots/status/active/"),
+         ("evidence gap map", "gap-map/")]
 # Pages that other parts of the project will add; checked when they exist.
 OPTIONAL = [("glossary", "glossary/"), ("data", "data/")]
 

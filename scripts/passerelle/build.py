@@ -29,8 +29,9 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     checked = check(root)
     project = publishable(checked)
     ctx = collect(root, project)
-    site_pages = pages.render(ctx)
     assets = exports.render(ctx, root)
+    ctx = dataclasses.replace(ctx, downloads={a.path: len(a.data) for a in assets})  # pages show download sizes
+    site_pages = pages.render(ctx)
     site = root / SITE_DIR
     warnings = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project))
     report = build_report(checked, site_pages, assets)

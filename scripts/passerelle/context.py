@@ -27,6 +27,11 @@ class SiteContext:
     references: dict[str, dict[str, str]]  # lang -> BibTeX key -> reference formatted by citeproc (pandoc Markdown)
     model: ContentModel = field(default_factory=settings.content_model)
     entry_tags: dict[str, dict[str, tuple[Labelled, ...]]] = field(default_factory=dict)  # BibTeX key -> lang -> tags
+    downloads: dict[str, int] = field(default_factory=dict)  # an export's file (docs-tree path) -> its size in bytes
+
+    def download_size(self, path: str) -> int | None:
+        """The size of a file an export made (pages link to e-books with their size); None when not made."""
+        return self.downloads.get(path)
 
     def tags_of_entry(self, key: str, lang: str) -> tuple[Labelled, ...]:
         """Tags enrichment found in a literature entry (title, abstract, keywords), labelled in ``lang``."""

@@ -55,6 +55,21 @@ def single(lang: str, name: str) -> str:
     return source(lang, f"{name}.md")
 
 
+def ebook(lang: str, audience: str = "") -> str:
+    """The e-book of every brief in ``lang`` (``ebooks/passerelle-en.epub``), or of one audience's parts
+    (``ebooks/passerelle-en-frontline.epub``)."""
+    return source(lang, "ebooks", f"passerelle-{lang}{'-' + audience if audience else ''}.epub")
+
+
+def gap_map(lang: str) -> str:
+    return source(lang, "gap-map", INDEX)
+
+
+def gap_cell(lang: str, row: str, column: str) -> str:
+    """The list behind one cell of the evidence gap map: ``gap-map/<row>/<column>/``."""
+    return source(lang, "gap-map", row, f"{column}.md")
+
+
 def media(lang: str, name: str = "") -> str:
     return source(lang, MEDIA, name) if name else source(lang, MEDIA)
 

@@ -7,8 +7,9 @@ from .common import add_root, misuse, project_root
 
 NAME = "bench"
 HELP = ("benchmarks: enrichment throughput and incremental rebuilds; tagging precision and recall (--only tagging); "
-        "search index size and latency (--only search)")
-BENCHES = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py"}
+        "search index size and latency (--only search); e-book time and size (--only ebooks)")
+BENCHES = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py",
+           "ebooks": "ebook_bench.py"}
 
 
 def configure(parser) -> None:

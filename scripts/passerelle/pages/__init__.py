@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..records import Page
-from . import about, briefs, glossary, linked_data, listings, literature, open_data, pilot_index, pilots, topics
+from . import about, briefs, gap_map, glossary, linked_data, listings, literature, open_data, pilot_index, pilots, topics
 from ..context import SiteContext
 
 PageGenerator = Callable[[SiteContext], Iterable[Page]]
@@ -19,6 +19,7 @@ GENERATORS: tuple[PageGenerator, ...] = (
     topics.generate,
     literature.generate,
     glossary.generate,
+    gap_map.generate,  # services and themes by populations: studies, briefs, pilots and the gaps
     about.generate,
     open_data.generate,  # the data files, their schemas and fields, the feeds, the licence
 )

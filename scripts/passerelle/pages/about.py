@@ -1,10 +1,10 @@
-"""The About page: what Passerelle is, and the evidence scale every badge refers to."""
+"""The About page: what Passerelle is, the evidence scale every badge refers to, and the e-books."""
 from __future__ import annotations
 
 from .. import urls
 from ..markup import esc, heading, link, paragraph
 from ..records import LANGS, Page
-from .common import page, t
+from .common import ebook_link, page, t
 from ..context import SiteContext
 
 
@@ -19,4 +19,17 @@ def about_page(ctx: SiteContext, lang: str) -> Page:
              heading(2, esc(t(lang, "evidence_scale")), "evidence"), "", esc(t(lang, "evidence_scale_intro")), ""]
     for level in ctx.model.evidence_strength.values():
         lines.append(f"- **{level.level}/3** — {esc(level.definition[lang])}")
-    return page(urls.single(lang, "about"), t(lang, "about"), lines, description=t(lang, "about_description"))
+    return page(urls.single(lang, "about"), t(lang, "about"), lines + ebooks(ctx, lang),
+                description=t(lang, "about_description"))
+
+
+def ebooks(ctx: SiteContext, lang: str) -> list[str]:
+    """The e-books of the language (every brief, then one per audience), each with its size."""
+    here = urls.single(lang, "about")
+    links = [ebook_link(ctx, lang, here, "ebook_all")]
+    links += [ebook_link(ctx, lang, here, "ebook_audience", a) for a in ctx.model.audiences]
+    links = [f"- {x}" for x in links if x]
+    if not links:
+        return []
+    return ["", heading(2, esc(t(lang, "ebooks")), "ebooks"), "", esc(t(lang, "ebooks_intro")), "", *links]
+

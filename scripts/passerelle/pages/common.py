@@ -103,13 +103,15 @@ def key_messages_item(doc: Document, listing_source: str, target: str) -> list[s
 
 
 def paginated(lang: str, folder: tuple[str, ...], title: str, intro: str, docs: list[Document],
-              item: ListItem = list_item, by_year: bool = False) -> list[Page]:
-    """Listing pages of at most LISTING_PAGE_SIZE items: pages stay small as the corpus grows."""
+              item: ListItem = list_item, by_year: bool = False, lead: Callable[[str], list[str]] | None = None) -> list[Page]:
+    """Listing pages of at most LISTING_PAGE_SIZE items: pages stay small as the corpus grows. ``lead(here)``
+    gives lines shown under the intro of every page (e.g. the e-book of the listing)."""
     chunks = [docs[i:i + LISTING_PAGE_SIZE] for i in range(0, len(docs), LISTING_PAGE_SIZE)] or [[]]
     pages = []
     for n, chunk in enumerate(chunks, 1):
         here = urls.listing(lang, folder, n)
         lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), ""]
+        lines += lead(here) if lead else []
         lines += _items(chunk, here, item, by_year) or [esc(t(lang, "no_briefs_yet"))]
         nav = page_links(lang, lambda k: urls.listing(lang, folder, k), n, len(chunks), here)
         if nav:
@@ -138,3 +140,23 @@ def page_links(lang: str, address: Callable[[int], str], n: int, count: int, her
         nav.append(link(f"{esc(t(lang, 'next_page'))} →", urls.link(here, address(n + 1))))
     return nav
 
+
+
+def file_size(lang: str, size: int) -> str:
+    """A download's size as readers say it: ``48 KB``, ``1.2 MB`` (``1,2 Mo`` in French)."""
+    if size < 1_000_000:
+        return t(lang, "size_kb").format(n=max(1, round(size / 1000)))
+    number = f"{size / 1_000_000:.1f}"
+    return t(lang, "size_mb").format(n=number.replace(".", ",") if lang == "fr" else number)
+
+
+def ebook_link(ctx: SiteContext, lang: str, here: str, key: str, audience: str = "") -> str:
+    """A link to an e-book (``urls.ebook``) with its size, its text from strings.yml ``key``; '' when the
+    build made no such book (no brief for that reader in that language)."""
+    target = urls.ebook(lang, audience)
+    size = ctx.download_size(target)
+    if size is None:
+        return ""
+    label = t(lang, key).format(size=file_size(lang, size),
+                                audience=ctx.model.audiences[audience].landing[lang] if audience else "")
+    return link(esc(label), urls.link(here, target))

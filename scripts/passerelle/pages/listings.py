@@ -5,7 +5,7 @@ from .. import urls
 from ..kinds import BRIEF
 from ..markup import esc, heading, link
 from ..records import LANGS, Page
-from .common import key_messages_item, list_item, page, paginated, t
+from .common import ebook_link, key_messages_item, list_item, page, paginated, t
 from ..context import SiteContext, newest_first
 
 HOME_LATEST = 10
@@ -47,6 +47,8 @@ def audience_pages(ctx: SiteContext, lang: str) -> list[Page]:
                      f"{esc(spec.about[lang])}")
         docs = [d for d in newest_first(ctx.in_lang(lang)) if a in ctx.audience_parts(d)]
         item = lambda d, source, a=a: key_messages_item(d, source, urls.audience_view(BRIEF, lang, d.id, a))  # noqa: E731
-        pages += paginated(lang, ("audiences", a), spec.landing[lang], t(lang, "audience_landing_intro"), docs, item)
+        ebook = lambda here, a=a: [ebook_link(ctx, lang, here, "ebook_download", a), ""]  # noqa: E731
+        pages += paginated(lang, ("audiences", a), spec.landing[lang], t(lang, "audience_landing_intro"), docs, item,
+                           lead=ebook if ctx.download_size(urls.ebook(lang, a)) else None)
     pages.append(page(here, t(lang, "by_audience"), index))
     return pages

@@ -16,7 +16,7 @@ TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "d
         "thead", "tr", "ul"}
 COMMON = {"id", "class", "title", "lang", "dir"}
 ATTRIBUTES = {"*": COMMON, "a": COMMON | {"href", "hreflang"}, "img": COMMON | {"src", "alt", "width", "height"},
-              "td": COMMON | {"align", "colspan", "rowspan"}, "th": COMMON | {"align", "colspan", "rowspan"}}
+              "td": COMMON | {"align", "colspan", "rowspan"}, "th": COMMON | {"align", "colspan", "rowspan", "scope"}}
 
 
 REMOTE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")

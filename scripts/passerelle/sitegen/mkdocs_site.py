@@ -24,9 +24,9 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("nav_home", urls.home(DEFAULT_LANG)), ("briefs", urls.listing(DEFAULT_LANG, ("briefs",))),
     ("pilots", urls.listing(DEFAULT_LANG, ("pilots",))),
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
-    ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
+    ("gap_map", urls.gap_map(DEFAULT_LANG)), ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/gap-map/*/\n"
 
 
 class BuildError(Exception):

@@ -1,0 +1,198 @@
+"""E-books: one EPUB per language with every brief, and one per audience and language with that reader's
+parts, for reading on a phone or an e-reader with no connection.
+
+Made by pandoc (shipped by pypandoc-binary) from the same records as the pages: the documents'
+sections, their enrichment tags and acronyms, and the literature entries as CSL-JSON. Each book is a
+set of chapter files (a contents-by-topic chapter, one chapter per brief, the glossary, the
+references) passed to one pandoc run with ``--metadata-file``, ``--citeproc``, ``--bibliography`` and
+``--csl`` (pandoc's own Chicago author-date style, printed from pandoc itself: nothing is downloaded),
+so references are formatted by citeproc with French terms in the French books. ``--file-scope`` is
+never used: it breaks chapter splitting (pandoc #8741).
+
+The bytes depend only on the content: the identifier is derived from the text, and the date and
+pandoc's time stamps come from the newest brief's date through ``SOURCE_DATE_EPOCH``.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import unicodedata
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pypandoc
+import yaml
+
+from .. import cache, settings, urls
+from ..context import SiteContext, newest_first
+from ..kinds import BRIEF
+from ..markup import strip_comments
+from ..records import LANGS, Asset, Document
+from .citations import CSL_LANG, to_csl_json
+
+CACHE_SUFFIX = ".epub"
+EBOOK_VERSION = "1"  # bump when books change for the same content, to refresh the cache
+FILTER = Path(__file__).resolve().parents[1] / "data" / "ebook.lua"
+INPUT_FORMAT = "markdown-raw_html-raw_attribute-implicit_figures"
+DEFAULT_DATE = dt.date(2019, 1, 1)  # as build.FIRST_DATE: the stamp of a book whose briefs have no date
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_AT = re.compile(r"(?<![\w\\`])@(?=[\w{])")  # an author's "@name" is text, never a citation
+
+
+class EbookError(Exception):
+    """Pandoc refused to make a book; carries its message."""
+
+
+def text(value: str) -> str:
+    """Any text as inert pandoc Markdown: every ASCII punctuation mark backslashed, on one line."""
+    return _PUNCT.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
+    """The book of every brief and one per audience, in each language that has briefs for it. Pandoc runs
+    for several books at once (one process each): a cold build of a large corpus waits for the longest."""
+    plans = []
+    for lang in LANGS:
+        for audience in ("", *ctx.model.audiences):
+            docs = [d for d in newest_first(ctx.in_lang(lang)) if not audience or audience in ctx.audience_parts(d)]
+            if docs:
+                plans.append((lang, docs, audience))  # book()'s arguments
+    with ThreadPoolExecutor(max_workers=max(1, min(len(plans), os.cpu_count() or 1))) as pool:
+        books = list(pool.map(lambda plan: book(ctx, *plan, store), plans))
+    return [Asset(urls.ebook(lang, audience), data, tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
+            for (lang, docs, audience), data in zip(plans, books)]
+
+
+def _bib_files(ctx: SiteContext, docs: list[Document]) -> set[str]:
+    return {e.path for d in docs for e in ctx.literature.cited_by(d)}
+
+
+def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache) -> bytes:
+    """One EPUB, made by pandoc only when the cache has not seen its chapters, metadata and sources."""
+    chapters = [contents_by_topic(ctx, lang, docs)] + [chapter(ctx, d, audience) for d in docs]
+    chapters += [glossary(ctx, lang, docs), references(lang)]
+    entries = {e.key: e for d in docs for e in ctx.literature.cited_by(d)}
+    bibliography = json.dumps([to_csl_json(entries[k]) for k in sorted(entries)], ensure_ascii=False, sort_keys=True)
+    stamp = max((d for doc in docs for d in (doc.published, doc.updated) if d), default=DEFAULT_DATE)
+    identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
+    meta = metadata(ctx, lang, audience, stamp, identity)
+    address = cache.key(identity, meta, pypandoc.get_pandoc_version(), FILTER.read_text(encoding="utf-8"))
+    return store.get_or_make(address, lambda: run_pandoc(chapters, meta, bibliography, stamp))
+
+
+def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str) -> str:
+    """The book's metadata file: title in its language, language tag, a stable identifier, the date."""
+    title = settings.text(lang, "home_title")
+    meta = {"title": text(title), "lang": CSL_LANG.get(lang, lang), "date": stamp.isoformat(),
+            "identifier": [{"scheme": "UUID", "text": f"urn:uuid:{uuid.UUID(identity[:32])}"}],
+            "creator": [{"role": "author", "text": text(settings.text(lang, "ebook_creator"))}],
+            "publisher": text(settings.text(lang, "ebook_creator")), "rights": text(settings.text(lang, "ebook_rights")),
+            "toc-title": text(settings.text(lang, "ebook_contents")), "link-citations": True}
+    if audience:
+        meta["subtitle"] = text(ctx.model.audiences[audience].landing[lang])
+    return yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
+
+
+def contents_by_topic(ctx: SiteContext, lang: str, docs: list[Document]) -> str:
+    """The first chapter: every topic of the book's briefs, each with links to their chapters."""
+    by_topic: dict[str, list[Document]] = {}
+    labels: dict[str, str] = {}
+    for doc in docs:
+        for tag in ctx.extra(doc).topics:
+            by_topic.setdefault(tag.id, []).append(doc)
+            labels[tag.id] = tag.label
+    lines = [f"# {text(settings.text(lang, 'ebook_by_topic'))} {{#by-topic}}", ""]
+    for tid in sorted(by_topic, key=lambda k: (folded(labels[k]), k)):
+        lines += [f"## {text(labels[tid])} {{#topic-{tid}}}", ""]
+        lines += [f"- [{text(d.title)}](#{anchor(d)})" for d in by_topic[tid]] + [""]
+    untagged = [d for d in docs if not ctx.extra(d).topics]
+    if untagged:
+        lines += [f"## {text(settings.text(lang, 'ebook_other_briefs'))} {{#topic-none}}", ""]
+        lines += [f"- [{text(d.title)}](#{anchor(d)})" for d in untagged] + [""]
+    return "\n".join(lines)
+
+
+def folded(label: str) -> str:
+    """A sort key that files "Évaluation" with the E's."""
+    return "".join(c for c in unicodedata.normalize("NFKD", label.casefold()) if not unicodedata.combining(c))
+
+
+def anchor(doc: Document) -> str:
+    return f"brief-{doc.id}"
+
+
+def chapter(ctx: SiteContext, doc: Document, audience: str) -> str:
+    """A brief as a chapter: title, summary, evidence and topics, then its sections (all of them, or the
+    key messages and one audience's part) and its sources, cited for citeproc."""
+    lang = doc.lang
+    level = ctx.model.evidence_strength.get(doc.evidence_strength)
+    facts = [f"{settings.text(lang, 'evidence')}: {level.label(lang)} ({level.level}/3)" if level else "",
+             f"{settings.text(lang, 'published')} {doc.sort_date.isoformat()}",
+             f"{settings.text(lang, 'topics')}: " + ", ".join(t.label for t in ctx.extra(doc).tags) if ctx.extra(doc).tags else ""]
+    lines = [f"# {text(doc.title)} {{#{anchor(doc)}}}", "", f"*{text(doc.summary)}*", "",
+             " · ".join(text(f) for f in facts if f), ""]
+    for sid, heading in sections(ctx, doc, audience):
+        body = _AT.sub(r"\\@", strip_comments(doc.section(sid)))
+        if body:
+            lines += [f"## {text(heading)} {{#{doc.id}-{sid} .unlisted}}", "", body, ""]
+    keys = [e.key for e in ctx.literature.cited_by(doc)]
+    if keys:
+        lines += [f"## {text(settings.text(lang, 'sources'))} {{#{doc.id}-sources .unlisted}}", ""]
+        lines += [f"- [@{{{key}}}]" for key in dict.fromkeys(keys)] + [""]
+    return "\n".join(lines)
+
+
+def sections(ctx: SiteContext, doc: Document, audience: str) -> list[tuple[str, str]]:
+    """(section id, heading) in reading order: the core sections and every part, or key messages and one part."""
+    model, lang = ctx.model, doc.lang
+    if audience:
+        return [("key-messages", model.core_sections["key-messages"].heading[lang]),
+                (audience, model.audiences[audience].heading[lang])]
+    return ([(sid, core.heading[lang]) for sid, core in model.core_sections.items()]
+            + [(a, model.audiences[a].heading[lang]) for a in ctx.audience_parts(doc)])
+
+
+def glossary(ctx: SiteContext, lang: str, docs: list[Document]) -> str:
+    """Every acronym of the book's briefs with its meaning, as a definition list."""
+    pairs = sorted({(a.short, a.long) for d in docs for a in ctx.extra(d).acronyms}, key=lambda p: (p[0].lower(), p[1]))
+    lines = [f"# {text(settings.text(lang, 'glossary'))} {{#glossary}}", ""]
+    for short, long in pairs:
+        lines += [f"**{text(short)}**", f":   {text(long)}", ""]
+    if not pairs:
+        lines += [text(settings.text(lang, "ebook_no_acronyms")), ""]
+    return "\n".join(lines)
+
+
+def references(lang: str) -> str:
+    """The last chapter: citeproc writes the cited entries into the ``refs`` div."""
+    return f"# {text(settings.text(lang, 'ebook_references'))} {{#references}}\n\n::: {{#refs}}\n:::\n"
+
+
+def run_pandoc(chapters: list[str], meta: str, bibliography: str, stamp: dt.date) -> bytes:
+    """Pandoc on every chapter file at once, in a temporary folder; the same inputs give the same bytes."""
+    pandoc = pypandoc.get_pandoc_path()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(calendar.timegm(stamp.timetuple()))}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = []
+        for n, body in enumerate(chapters):
+            files.append(folder / f"{n:04d}.md")
+            files[-1].write_text(body, encoding="utf-8")
+        (folder / "metadata.yaml").write_text(meta, encoding="utf-8")
+        (folder / "references.json").write_text(bibliography, encoding="utf-8")
+        style = subprocess.run([pandoc, "--print-default-data-file", "default.csl"], capture_output=True, timeout=60)
+        (folder / "style.csl").write_bytes(style.stdout)
+        args = [pandoc, *[f.name for f in files], "--from", INPUT_FORMAT, "--to", "epub3", "--output", "book.epub",
+                "--metadata-file", "metadata.yaml", "--citeproc", "--bibliography", "references.json",
+                "--csl", "style.csl", "--lua-filter", str(FILTER), "--split-level", "1", "--toc-depth", "2",
+                "--resource-path", "."]
+        proc = subprocess.run(args, cwd=folder, capture_output=True, env=env, timeout=300)
+        if proc.returncode or style.returncode:
+            raise EbookError((proc.stderr or style.stderr).decode("utf-8", "replace").strip())
+        return (folder / "book.epub").read_bytes()
