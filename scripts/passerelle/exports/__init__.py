@@ -8,12 +8,13 @@ from pathlib import Path
 from ..cache import Cache
 from ..context import SiteContext
 from ..records import Asset
-from . import citation_files, handouts, search_index
+from . import citation_files, handouts, search_index, webapp
 
 EXPORTS = (
     citation_files,  # BibTeX, RIS, CSL-JSON beside every brief page
     handouts,  # a DOCX per audience part (pandoc)
     search_index,  # a prebuilt lunr index per language, and the search client
+    webapp,  # the installable site: a manifest per language and its icons
 )
 
 

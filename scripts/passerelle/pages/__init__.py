@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..records import Page
-from . import about, briefs, glossary, listings, literature, pilots, topics
+from . import about, briefs, glossary, listings, literature, offline, pilots, topics
 from ..context import SiteContext
 
 PageGenerator = Callable[[SiteContext], Iterable[Page]]
@@ -19,6 +19,7 @@ GENERATORS: tuple[PageGenerator, ...] = (
     literature.generate,
     glossary.generate,
     about.generate,
+    offline.generate,  # what the service worker shows for an address it has not kept, offline
 )
 
 

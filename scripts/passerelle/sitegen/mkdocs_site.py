@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .. import settings, urls
+from . import webapp
 from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo
 
 BUILD_DIR = "docs_build"
@@ -24,7 +25,7 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
     ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+NOT_IN_NAV = "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/offline.md\n"
 
 
 class BuildError(Exception):
@@ -36,7 +37,7 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     """Build ``site_dir`` from the pages, downloads and media (docs-tree path -> file); return MkDocs' warnings."""
     build_dir = root / BUILD_DIR
     write_docs(build_dir, pages, assets, media)
-    config = write_config(root, build_dir, site_dir)
+    config = write_config(root, build_dir, site_dir, webapp.revisions(root, assets))
     return build_site(config, source_date)
 
 
@@ -70,7 +71,7 @@ def _target(docs: Path, path: str) -> Path:
     return target
 
 
-def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
+def write_config(root: Path, build_dir: Path, site_dir: Path, revisions: dict[str, str]) -> Path:
     config = {
         "INHERIT": os.path.relpath(root / "mkdocs.yml", build_dir),
         "docs_dir": "docs",
@@ -80,7 +81,8 @@ def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
         "theme": {"name": "material", "custom_dir": str(root / "overrides")},
         "nav": [{settings.text(DEFAULT_LANG, key): path.split("/", 1)[1]} for key, path in NAV],
         # interface strings for the templates, from data/strings.yml (merged into the user's extra)
-        "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS}},
+        "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS},
+                  "passerelle_revisions": revisions},  # ?v= of the files whose names carry no hash (webapp.py)
         "not_in_nav": NOT_IN_NAV,
     }
     path = build_dir / "mkdocs.yml"
