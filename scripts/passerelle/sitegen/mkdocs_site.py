@@ -15,6 +15,7 @@ import yaml
 
 from .. import settings, urls
 from . import webapp
+from .slim import slim_stylesheets
 from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo
 
 BUILD_DIR = "docs_build"
@@ -38,7 +39,9 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     build_dir = root / BUILD_DIR
     write_docs(build_dir, pages, assets, media)
     config = write_config(root, build_dir, site_dir, webapp.revisions(root, assets))
-    return build_site(config, source_date)
+    warnings = build_site(config, source_date)
+    slim_stylesheets(site_dir)  # offline issue: the first view's weight
+    return warnings
 
 
 def front_matter(info: PageInfo) -> str:
