@@ -52,7 +52,7 @@ def manifest(lang: str) -> bytes:
         "dir": "ltr",
         "id": "./",
         "start_url": "./",
-        "scope": "./",
+        "scope": root or "./",  # the whole site: the installed app follows the language switch
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#%02x%02x%02x" % THEME,
