@@ -51,13 +51,27 @@ async function fetchChecked(address, expected) {
   return new Response(body, { status: 200, headers: type ? { "content-type": type } : {} });
 }
 
+async function previousCopy(address, expected) {
+  /* The same file kept by an earlier version (same revision): an update downloads only what changed. */
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("passerelle-v-") || name === CACHE) continue;
+    const found = await (await caches.open(name)).match(SCOPE + address);
+    if (!found) continue;
+    const body = await found.arrayBuffer();
+    if ((await revision(body)) === expected) return new Response(body, { status: 200, headers: found.headers });
+  }
+  return null;
+}
+
 async function store(cache, entries, progress) {
   let next = 0;
   let done = 0;
   async function worker() {
     while (next < entries.length) {
       const [address, expected] = entries[next++];
-      if (!(await cache.match(SCOPE + address))) await cache.put(SCOPE + address, await fetchChecked(address, expected));
+      if (!(await cache.match(SCOPE + address))) {
+        await cache.put(SCOPE + address, (await previousCopy(address, expected)) || (await fetchChecked(address, expected)));
+      }
       done += 1;
       if (progress) progress(done, entries.length);
     }
@@ -66,11 +80,12 @@ async function store(cache, entries, progress) {
 }
 
 async function keepOpened(cache) {
-  /* Pages the reader opened under the previous version, fetched again in this one (gone ones are dropped). */
+  /* Pages the reader opened under the previous version, fetched again in this one (gone ones are dropped).
+     Addresses with ?v= belong to one version: the new lists name the new ones. */
   for (const name of await caches.keys()) {
     if (!name.startsWith("passerelle-v-") || name === CACHE) continue;
     for (const request of await (await caches.open(name)).keys()) {
-      if (!request.url.startsWith(SCOPE) || (await cache.match(request.url))) continue;
+      if (!request.url.startsWith(SCOPE) || request.url.includes("?") || (await cache.match(request.url))) continue;
       const response = await fetch(request.url, { cache: "no-cache" });
       if (response.ok && !response.redirected) await cache.put(request.url, response);
     }
