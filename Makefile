@@ -26,12 +26,12 @@ $(SEARCH_STAMP): scripts/search/package-lock.json
 	touch $@
 
 ## Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-## axe-core (npm, locked in tests/package-lock.json) checks accessibility inside it.
+## axe-core and Lighthouse (npm, locked in tests/package-lock.json) check the pages inside it.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
-	@test -f tests/node_modules/axe-core/axe.min.js || npm ci --prefix tests --silent --no-audit --no-fund
+	@test tests/node_modules/.installed -nt tests/package-lock.json || { npm ci --prefix tests --silent --no-audit --no-fund && touch tests/node_modules/.installed; }
 
 site: install
 	$(BIN)/passerelle build
