@@ -274,3 +274,25 @@ def test_first_view_loads_no_search_no_sitemap_and_a_second_page_costs_its_html(
     assert any(u.startswith("/sw.js") for u in row["weight.assets"])
     assert any("manifest.webmanifest" in u for u in row["weight.assets"])
     assert row["weight.second_page_requests"] == 1  # its HTML: the shell comes from the worker's cache
+
+
+def test_data_saver_asks_before_downloading_everything(bundled_site: Path):
+    """With data saver on, the first press says how much "Make available offline" downloads; the second does it."""
+    site = bundled_site / "site"
+    total = sum(e[2] for e in json.loads((site / "precache" / "fr-all.json").read_text(encoding="utf-8"))["entries"])
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context()
+        context.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
+        page = context.new_page()
+        page.goto(base + "/fr/about/")
+        wait_controlled(page)
+        page.locator(".pa-offline-app .md-button--primary").click()
+        status = page.locator(".pa-offline-status")
+        page.wait_for_function("() => document.querySelector('.pa-offline-status').textContent.includes('économiseur')")
+        assert f"{total / 1e6:.1f}".replace(".", ",") + " Mo" in status.inner_text()
+        page.wait_for_timeout(1000)
+        assert not status.inner_text().startswith(SAVED["fr"])  # nothing downloaded on the first press
+        page.locator(".pa-offline-app .md-button--primary").click()
+        page.wait_for_function(f"() => document.querySelector('.pa-offline-status').textContent.startsWith({SAVED['fr']!r})",
+                               timeout=60_000)
+        context.close()
