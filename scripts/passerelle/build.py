@@ -25,7 +25,8 @@ def check(root: Path) -> Checked:
 
 
 def build(root: Path, offline: bool = False) -> BuildResult:
-    """The site in ``site/``; with ``offline``, also ``site/site-offline.zip``, linked from the About pages."""
+    """The site in ``site/`` with its service worker; with ``offline``, also ``site/site-offline.zip``, linked
+    from the About pages."""
     checked = check(root)
     project = publishable(checked)
     ctx = collect(root, project)
@@ -39,6 +40,7 @@ def build(root: Path, offline: bool = False) -> BuildResult:
                                encoding="utf-8")
     if offline:
         sitegen.make_bundle(site)
+    sitegen.write_worker(site)  # last: its revisions are hashes of the files as published
     return BuildResult(checked, report, warnings)
 
 

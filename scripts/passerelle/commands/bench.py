@@ -7,9 +7,10 @@ from .common import add_root, misuse, project_root
 
 NAME = "bench"
 HELP = ("benchmarks: enrichment throughput and incremental rebuilds; tagging precision and recall (--only tagging); "
-        "search index size and latency (--only search); e-book time and size (--only ebooks)")
+        "search index size and latency (--only search); e-book time and size (--only ebooks); "
+        "a brief page's weight in Chromium (--only weight)")
 BENCHES = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py",
-           "ebooks": "ebook_bench.py"}
+           "ebooks": "ebook_bench.py", "weight": "weight_bench.py"}
 
 
 def configure(parser) -> None:
@@ -34,6 +35,8 @@ def run(args) -> int:
     json_args = ["--json", args.json] if args.json else []
     if args.only == "tagging":
         return module.main(json_args + (["--errors"] if args.errors else []))
+    if args.only == "weight":  # the built site (build it first): bytes of a first view, a second page, FCP on slow 3G
+        return module.main(["--site", str(project_root(args.root) / "site")] + json_args)
     if args.only == "search":
         return module.main(["--n", str(args.n)] + json_args + (["--browser"] if args.browser else [])
                            + (["--material"] if args.material else []))

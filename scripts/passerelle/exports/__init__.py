@@ -8,7 +8,7 @@ from pathlib import Path
 from ..cache import Cache
 from ..context import SiteContext
 from ..records import Asset
-from . import addresses, catalogue, citation_files, ebooks, feeds, handouts, pilot_cards, pilot_data, search_index
+from . import addresses, catalogue, citation_files, ebooks, feeds, handouts, pilot_cards, pilot_data, search_index, webapp
 
 EXPORTS = (
     citation_files,  # BibTeX, RIS, CSL-JSON beside every brief page
@@ -20,6 +20,7 @@ EXPORTS = (
     pilot_data,  # /data/pilots.json and /data/pilots-360giving.json, with their JSON Schemas
     feeds,  # Atom feeds per language and per audience
     ebooks,  # an EPUB of every brief and one per audience, per language (pandoc, citeproc)
+    webapp,  # the installable site: a manifest per language and its icons
 )
 
 

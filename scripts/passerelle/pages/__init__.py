@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..records import Page
-from . import about, briefs, gap_map, glossary, linked_data, listings, literature, open_data, pilot_index, pilots, topics
+from . import about, briefs, gap_map, glossary, linked_data, listings, literature, offline, open_data, pilot_index, pilots, topics
 from ..context import SiteContext
 
 PageGenerator = Callable[[SiteContext], Iterable[Page]]
@@ -22,6 +22,7 @@ GENERATORS: tuple[PageGenerator, ...] = (
     gap_map.generate,  # services and themes by populations: studies, briefs, pilots and the gaps
     about.generate,
     open_data.generate,  # the data files, their schemas and fields, the feeds, the licence
+    offline.generate,  # what the service worker shows for an address it has not kept, offline
 )
 
 

@@ -14,6 +14,8 @@ def generate(ctx: SiteContext) -> list[Page]:
 
 def about_page(ctx: SiteContext, lang: str) -> Page:
     lines = [heading(1, esc(t(lang, "about"))), "", esc(t(lang, "about_text")), "",
+             heading(2, esc(t(lang, "offline_heading")), "offline"), "", esc(t(lang, "offline_intro")), "",
+             paragraph("", "pa-offline-app"), "",  # filled by assets/offline.js: button, status, space used
              paragraph("", "pa-offline"), "",  # the offline bundle's link, when `build --offline` makes one
              link(esc(t(lang, "open_data_link")), urls.link(urls.single(lang, "about"), urls.open_data_page(lang))), "",
              heading(2, esc(t(lang, "evidence_scale")), "evidence"), "", esc(t(lang, "evidence_scale_intro")), ""]

@@ -6,5 +6,6 @@ from __future__ import annotations
 
 from .mkdocs_site import BuildError, publish
 from .offline import make_bundle
+from .webapp import write_worker
 
-__all__ = ["BuildError", "make_bundle", "publish"]
+__all__ = ["BuildError", "make_bundle", "publish", "write_worker"]

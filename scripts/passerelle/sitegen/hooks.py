@@ -78,6 +78,10 @@ THIRD_PARTY_SCRIPT = re.compile(r"https://unpkg\.com/[^\"'`]*")
 NO_OP_SCRIPT = "data:text/javascript,"
 
 
+ALTERNATE_SITEMAPS = 'M("link[rel=alternate]")'
+NO_ALTERNATE_SITEMAPS = 'M("link[rel=alternate][data-sitemap]")'
+
+
 def strip_third_party_scripts(site: Path) -> None:
     """Material's bundle would fetch a polyfill and mermaid from a third-party CDN (unpkg) on browsers
     or pages that need them; ours never should. The site makes no request outside its origin, so those
@@ -85,12 +89,15 @@ def strip_third_party_scripts(site: Path) -> None:
     for js in sorted((site / "assets" / "javascripts").glob("*.js")):
         text = js.read_text(encoding="utf-8")
         cleaned = THIRD_PARTY_SCRIPT.sub(NO_OP_SCRIPT, text)
+        # Material's language switch fetches sitemap.xml beside each hreflang alternate of every page (two 404s
+        # and the sitemap); the switch's links already name the same page in the other language (offline issue)
+        cleaned = cleaned.replace(ALTERNATE_SITEMAPS, NO_ALTERNATE_SITEMAPS)
         if cleaned != text:
             js.write_text(cleaned, encoding="utf-8")
 
 
 def on_post_build(config):
-    strip_third_party_scripts(Path(config.site_dir))
+    strip_third_party_scripts(Path(config.site_dir))  # also: no sitemap look-ups by the language switch
     keep_one_404_per_language(config)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 
 from .. import settings, urls
+from . import webapp
+from .slim import slim_stylesheets
 from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo
 from .sitemaps import write_sitemaps
 
@@ -26,7 +28,7 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
     ("gap_map", urls.gap_map(DEFAULT_LANG)), ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/gap-map/*/\n"
+NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/gap-map/*/\n/*/offline.md\n"
 
 
 class BuildError(Exception):
@@ -38,9 +40,10 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     """Build ``site_dir`` from the pages, downloads and media (docs-tree path -> file); return MkDocs' warnings."""
     build_dir = root / BUILD_DIR
     write_docs(build_dir, pages, assets, media)
-    config = write_config(root, build_dir, site_dir)
+    config = write_config(root, build_dir, site_dir, webapp.revisions(root, assets))
     warnings = build_site(config, source_date)
     write_sitemaps(site_dir, pages)
+    slim_stylesheets(site_dir)  # offline issue: the first view's weight
     return warnings
 
 
@@ -89,7 +92,7 @@ def feed_links(lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
+def write_config(root: Path, build_dir: Path, site_dir: Path, revisions: dict[str, str]) -> Path:
     config = {
         "INHERIT": os.path.relpath(root / "mkdocs.yml", build_dir),
         "docs_dir": "docs",
@@ -101,7 +104,8 @@ def write_config(root: Path, build_dir: Path, site_dir: Path) -> Path:
         # interface strings for the templates, from data/strings.yml (merged into the user's extra)
         "extra": {"passerelle_strings": {lang: settings.strings(lang) for lang in LANGS},
                   "passerelle_feeds": {lang: feed_links(lang) for lang in LANGS},
-                  "passerelle_locales": LOCALES},
+                  "passerelle_locales": LOCALES,
+                  "passerelle_revisions": revisions},  # ?v= of the files whose names carry no hash (webapp.py)
         # the published address, from SITE_URL only; '' (no canonical link, no absolute address) without it
         "site_url": settings.site_url(),
         "not_in_nav": NOT_IN_NAV,

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from .. import settings
+from .webapp import LISTS, WORKER
 
 BUNDLE = "site-offline.zip"
 FOLDER = "site-offline"  # the one folder the zip holds: unzipping never scatters files
@@ -28,6 +29,9 @@ PLACEHOLDER = '<p class="pa-offline"></p>'
 # (fetched for each alternate), which a folder cannot serve; the switch's own links do the job there.
 ALTERNATE = re.compile(r'<link\b[^>]*\brel="alternate"[^>]*\bhreflang="[^"]*"[^>]*>\s*')
 OFFLINE_LINK = re.compile(r'<p class="pa-offline">.*?</p>', re.S)  # the placeholder, filled or not
+# The About page's "Read offline" part is about the installable site (a service worker): a folder has none
+INSTALLABLE = re.compile(r'<h2 id="offline".*?<p class="pa-offline-app"></p>\s*', re.S)
+INSTALLABLE_TOC = re.compile(r'<li class="md-nav__item">\s*<a href="#offline".*?</li>\s*', re.S)
 FIXED_TIME = (2019, 1, 1, 0, 0, 0)  # zip entries carry no build time: the same site gives the same bytes
 
 
@@ -42,6 +46,7 @@ def make_bundle(site: Path) -> Path:
         for page in sorted(copy.rglob("*.html")):
             rel = page.relative_to(copy).as_posix()
             text = OFFLINE_LINK.sub(PLACEHOLDER, page.read_text(encoding="utf-8"))  # the bundle never links itself
+            text = INSTALLABLE_TOC.sub("", INSTALLABLE.sub("", text))
             page.write_text(for_folder(text, rel), encoding="utf-8")
         _zip(copy, target)
     _link_from_about(site, target.stat().st_size)
@@ -72,11 +77,17 @@ def for_folder(text: str, page: str) -> str:
 
 def _zip(folder: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _worker_file(p.relative_to(folder))):
             info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(folder).as_posix()}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
+
+
+def _worker_file(path: Path) -> bool:
+    """The service worker and its lists: a folder opened from file:// runs no worker (and a site built
+    before keeps them until the next build writes new ones)."""
+    return path.as_posix() == WORKER or path.parts[0] == LISTS
 
 
 def _link_from_about(site: Path, size: int) -> None:

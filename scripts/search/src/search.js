@@ -26,7 +26,7 @@
     if (waiting[name]) { waiting[name].push(then); return; }
     waiting[name] = [then];
     var script = document.createElement("script");
-    script.src = S.indexBase + name + ".js";
+    script.src = S.indexBase + name + ".js" + (S.version ? "?v=" + S.version : "");  // one address per published version
     script.async = true;
     document.head.appendChild(script);
   }
@@ -345,7 +345,7 @@
   function start(form) {
     if (S) return;
     P = window.PasserelleLunr(lunr);
-    S = { lang: form.getAttribute("data-lang"), indexBase: form.getAttribute("data-index"),
+    S = { lang: form.getAttribute("data-lang"), indexBase: form.getAttribute("data-index"), version: form.getAttribute("data-v"),
           langRoot: form.getAttribute("data-root"), filters: {}, full: [], texts: {}, summaries: {}, fullState: "none",
           indexFile: window.location.protocol === "file:" ? "index.html" : "" };  /* a folder shows no directory index */
     S.ui = buildPanel(form);
