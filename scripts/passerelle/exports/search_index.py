@@ -198,12 +198,20 @@ def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
 
 
 def _build_indexes(specs: list[dict], store: cache.Cache) -> list[dict]:
-    request = json.dumps({"indexes": specs}, ensure_ascii=False, sort_keys=True)
+    """Each index (tier 1 of a language, or one full-text shard) cached on its own: after one edit, Node
+    rebuilds only the indexes holding that document, in one run."""
     tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
                                                                              "package-lock.json")
                     if (SEARCH_DIR / f).is_file())
-    address = cache.key(INDEX_VERSION, tools, request)
-    return json.loads(store.get_or_make(address, lambda: _run_node(request)))["indexes"]
+    addresses = [cache.key(INDEX_VERSION, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True)) for spec in specs]
+    found = [store.get(a) for a in addresses]
+    missing = [i for i, data in enumerate(found) if data is None]
+    if missing:
+        request = json.dumps({"indexes": [specs[i] for i in missing]}, ensure_ascii=False, sort_keys=True)
+        for i, index in zip(missing, json.loads(_run_node(request))["indexes"]):
+            found[i] = json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            store.put(addresses[i], found[i])
+    return [json.loads(data) for data in found]
 
 
 def _run_node(request: str) -> bytes:
