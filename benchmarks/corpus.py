@@ -27,8 +27,8 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 FRENCH = Path(__file__).with_name("enrich_fr.txt")
 AUDIENCES = ("frontline", "managers", "funders", "researchers")
 CORE = ("key-messages", "about", "methods", "findings", "certainty", "currency")
-PART_WORDS = {"frontline": 220, "managers": 330, "funders": 420, "researchers": 380}  # under each cap
-CORE_WORDS = {"about": 80, "methods": 90, "findings": 160, "certainty": 60, "currency": 50}
+PART_WORDS = {"frontline": 170, "managers": 230, "funders": 290, "researchers": 260}  # under each cap
+CORE_WORDS = {"about": 60, "methods": 70, "findings": 120, "certainty": 50, "currency": 40}
 SUBHEADINGS = {"en": ["What it takes", "What you can try", "Risks", "Evidence gaps", "Keep in mind"],
                "fr": ["Ce qu'il faut", "Ce que vous pouvez essayer", "Risques", "Lacunes", "À retenir"]}
 TOPICS = ("language-training", "employment", "information-orientation", "community-connections", "support-services",

@@ -39,8 +39,9 @@ def listing(lang: str, folder: tuple[str, ...], number: int = 1) -> str:
     return source(lang, *folder, INDEX if number == 1 else f"page-{number}.md")
 
 
-def topic(lang: str, tag_id: str) -> str:
-    return source(lang, "topics", f"{tag_id}.md")
+def topic(lang: str, tag_id: str, number: int = 1) -> str:
+    """Page ``number`` of a topic's listing: ``topics/<id>``, then ``topics/<id>/page-<n>``."""
+    return source(lang, "topics", f"{tag_id}.md") if number == 1 else source(lang, "topics", tag_id, f"page-{number}.md")
 
 
 def single(lang: str, name: str) -> str:
