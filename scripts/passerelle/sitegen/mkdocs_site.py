@@ -28,7 +28,7 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
 GENERATOR_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "nh3", "markdown", "pymdown-extensions")
-NOT_IN_NAV = "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+NOT_IN_NAV = "/*/briefs/*/\n/*/pilots/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/literature/page-*\n"
 
 
 class BuildError(Exception):
