@@ -92,8 +92,10 @@ class Writer:
         return out
 
     def sentence(self, lang: str, max_words: int = 30) -> str:
-        p = self.paragraph(lang)
-        s = " ".join(p.split(". ")[0].split()[:max_words]).rstrip(".,;:")
+        """The opening of a paragraph: its first sentence, or more while that is under six words."""
+        sentences = self.paragraph(lang).split(". ")
+        k = next((k for k in range(1, len(sentences) + 1) if len(" ".join(sentences[:k]).split()) >= 6), len(sentences))
+        s = " ".join(". ".join(sentences[:k]).split()[:max_words]).rstrip(".,;:")
         return s + "."
 
 
