@@ -99,4 +99,4 @@ def test_bench_command_only_tagging(tmp_path, capsys):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) == {"train", "test"} and data["test"]["items"] == sum(i["split"] == "test" for i in ITEMS)
     assert "| theme | fr |" in capsys.readouterr().out
-    assert parser.parse_args([]).only == "enrichment"  # the enrichment benchmark stays the default
+    assert parser.parse_args([]).only is None  # no --only: every benchmark (benchmarks/scale_bench.py)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from . import addresses, exports, load, pages, sitegen, urls, validate
+from . import addresses, exports, load, pages, readability, sitegen, urls, validate
 from .cache import Cache
 from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
@@ -20,28 +22,41 @@ FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has 
 
 
 def check(root: Path) -> Checked:
+    readability.remember_measures(Cache.for_project(root, "readability", ".json"))  # measured once per text
     project = load.load_project(root)
     return Checked(project, validate.validate(project))
 
 
 def build(root: Path, offline: bool = False) -> BuildResult:
     """The site in ``site/`` with its service worker; with ``offline``, also ``site/site-offline.zip``, linked
-    from the About pages."""
-    checked = check(root)
-    project = publishable(checked)
-    ctx = collect(root, project)
-    assets = exports.render(ctx, root)
+    from the About pages. Every stage's time is in the result (``stages``): each page generator and export
+    under its own name."""
+    seconds: dict[str, float] = {}
+    with timed(seconds, "check"):
+        checked = check(root)
+        project = publishable(checked)
+    with timed(seconds, "enrich"):
+        ctx = collect(root, project)
+    assets = exports.render(ctx, root, seconds)
     ctx = dataclasses.replace(ctx, downloads={a.path: len(a.data) for a in assets})  # pages show download sizes
-    site_pages = pages.render(ctx)
+    site_pages = pages.render(ctx, seconds)
     site = root / SITE_DIR
-    warnings = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project))
-    report = build_report(checked, site_pages, assets)
-    (site / REPORT).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                               encoding="utf-8")
-    if offline:
-        sitegen.make_bundle(site)
-    sitegen.write_worker(site)  # last: its revisions are hashes of the files as published
-    return BuildResult(checked, report, warnings)
+    with timed(seconds, "site"):
+        update = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project), offline)
+    with timed(seconds, "report"):
+        report = build_report(checked, site_pages, assets)
+        (site / REPORT).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                   encoding="utf-8")
+    return BuildResult(checked, report, update.warnings, update, seconds)
+
+
+@contextmanager
+def timed(seconds: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 def update_manifest(root: Path) -> tuple[int, int, list[Diagnostic]]:

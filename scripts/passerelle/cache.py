@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -56,3 +57,25 @@ class Cache:
             data = make()
             self.put(address, data)
         return data
+
+    def get_or_make_all(self, jobs: list[tuple[str, Callable[[], bytes]]]) -> list[bytes]:
+        """``get_or_make`` for many entries, the missing ones made on every core at once: for work that runs
+        outside Python (pandoc, Node), where threads overlap fully. Each entry is kept as soon as it is made
+        (an interrupted build keeps what it did). Results in the order of ``jobs``."""
+        found = [self.get(address) for address, _ in jobs]
+        missing = [i for i, data in enumerate(found) if data is None]
+
+        def make(i: int) -> bytes:
+            data = jobs[i][1]()
+            self.put(jobs[i][0], data)
+            return data
+
+        workers = min(len(missing), os.cpu_count() or 1)
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                made = list(pool.map(make, missing))
+        else:
+            made = [make(i) for i in missing]
+        for i, data in zip(missing, made):
+            found[i] = data
+        return found

@@ -16,6 +16,7 @@ from .cache import Cache
 from .vocabulary import load_vocabulary
 
 RELATED_LIMIT = 3
+RELATED_CANDIDATES = 50  # per tag: the newest documents with it are compared, never the whole corpus
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SiteContext:
     references: dict[str, dict[str, str]]  # lang -> BibTeX key -> reference formatted by citeproc (pandoc Markdown)
     model: ContentModel = field(default_factory=settings.content_model)
     entry_tags: dict[str, dict[str, tuple[Labelled, ...]]] = field(default_factory=dict)  # BibTeX key -> lang -> tags
+    counts: dict[str, int] = field(default_factory=dict, compare=False)  # work done, for complexity tests
     downloads: dict[str, int] = field(default_factory=dict)  # an export's file (docs-tree path) -> its size in bytes
 
     def download_size(self, path: str) -> int | None:
@@ -81,17 +83,34 @@ class SiteContext:
         return audience in self.model.audiences and audience in doc.audiences and bool(doc.section(audience).strip())
 
     def related(self, doc: Document, limit: int = RELATED_LIMIT) -> list[Document]:
-        """Documents sharing the most topics and regions with this one (same language)."""
-        mine = {t.id for t in self.extra(doc).tags}
+        """Documents sharing the most topics and regions with this one (same language): the best Jaccard
+        overlap among, for each of its tags, the RELATED_CANDIDATES newest other documents with that tag.
+        Exact while no tag holds more than that many documents; never comparing all pairs (linear in N)."""
+        mine = self._tag_ids(doc)
+        seen: dict[str, Document] = {}
+        for tag in sorted(mine):
+            for other in self._by_tag.get((doc.lang, tag), ())[:RELATED_CANDIDATES + 1]:
+                if other.id != doc.id:
+                    seen.setdefault(other.id, other)
+        self.counts["related_pairs"] = self.counts.get("related_pairs", 0) + len(seen)
         scored = []
-        for other in self.in_lang(doc.lang):
-            if other.id == doc.id:
-                continue
-            theirs = {t.id for t in self.extra(other).tags}
-            union = mine | theirs
-            if union and mine & theirs:
-                scored.append((-len(mine & theirs) / len(union), other.id, other))
+        for other in seen.values():
+            theirs = self._tag_ids(other)
+            scored.append((-len(mine & theirs) / len(mine | theirs), other.id, other))
         return [o for _, _, o in sorted(scored, key=lambda t: (t[0], t[1]))[:limit]]
+
+    def _tag_ids(self, doc: Document) -> frozenset[str]:
+        return frozenset(t.id for t in self.extra(doc).tags)
+
+    @cached_property
+    def _by_tag(self) -> dict[tuple[str, str], list[Document]]:
+        """(language, tag id) -> briefs with that tag, newest first."""
+        out: dict[tuple[str, str], list[Document]] = defaultdict(list)
+        for lang in LANGS:
+            for doc in newest_first(self.in_lang(lang)):
+                for tag in self._tag_ids(doc):
+                    out[(lang, tag)].append(doc)
+        return dict(out)
 
 
 def newest_first(docs) -> list[Document]:

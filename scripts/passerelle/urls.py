@@ -46,8 +46,9 @@ def pilot_filter(lang: str, facet: str, value: str) -> str:
     return source(lang, "pilots", facet, value.lower(), INDEX)
 
 
-def topic(lang: str, tag_id: str) -> str:
-    return source(lang, "topics", f"{tag_id}.md")
+def topic(lang: str, tag_id: str, number: int = 1) -> str:
+    """Page ``number`` of a topic's listing: ``topics/<id>``, then ``topics/<id>/page-<n>``."""
+    return source(lang, "topics", f"{tag_id}.md") if number == 1 else source(lang, "topics", tag_id, f"page-{number}.md")
 
 
 def single(lang: str, name: str) -> str:

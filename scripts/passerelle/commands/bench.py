@@ -1,4 +1,8 @@
-"""`passerelle bench`: the benchmarks of the repository's benchmarks/ (they read the seed documents beside it)."""
+"""`passerelle bench`: the benchmarks of the repository's benchmarks/ (they read the seed documents beside it).
+
+With no ``--only``, every benchmark at ``--n`` generated bilingual briefs (benchmarks/scale_bench.py: build,
+enrich, search, weight), as one JSON object and a Markdown table. ``--only`` picks groups; ``tagging`` and
+``enrichment`` and ``ebooks`` alone run their own benchmarks as before, and so does ``search`` with --browser or --material."""
 from __future__ import annotations
 
 import importlib.util
@@ -6,38 +10,54 @@ import importlib.util
 from .common import add_root, misuse, project_root
 
 NAME = "bench"
-HELP = ("benchmarks: enrichment throughput and incremental rebuilds; tagging precision and recall (--only tagging); "
-        "search index size and latency (--only search); e-book time and size (--only ebooks); "
-        "a brief page's weight in Chromium (--only weight)")
-BENCHES = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py",
-           "ebooks": "ebook_bench.py", "weight": "weight_bench.py"}
+HELP = ("benchmarks at --n generated briefs: build (cold, warm, one edit, against plain mkdocs), enrichment, search, "
+        "first-view weight, size and memory; --only tagging: tagging precision and recall; --only ebooks: e-book time and size")
+SCALE = ("build", "enrich", "search", "weight")  # groups of benchmarks/scale_bench.py
+ALONE = {"enrichment": "enrich_bench.py", "tagging": "tagging_bench.py", "search": "search_bench.py",
+         "ebooks": "ebook_bench.py"}
 
 
 def configure(parser) -> None:
     parser.add_argument("--n", type=int, default=100, help="bilingual briefs to generate (2N documents)")
     parser.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH")
-    parser.add_argument("--only", choices=sorted(BENCHES), default="enrichment",
-                        help="which benchmark: enrichment (default), tagging (the labelled set in tests/tagging/) or "
-                             "search (index bytes and latency at --n briefs, in Chromium with --browser)")
-    parser.add_argument("--browser", action="store_true", help="search: also measure in Debian's Chromium")
-    parser.add_argument("--material", action="store_true", help="search: also build Material's default search on the same pages")
+    parser.add_argument("--only", nargs="+", choices=sorted(set(SCALE) | set(ALONE)), default=None, metavar="KEY",
+                        help="which benchmarks (default: all of " + ", ".join(SCALE) + "); tagging: the labelled "
+                             "set in tests/tagging/; enrichment: the enrichment benchmark alone; ebooks: pandoc's time and the books' size")
+    parser.add_argument("--browser", action="store_true", help="--only search: also measure in Debian's Chromium")
+    parser.add_argument("--material", action="store_true",
+                        help="--only search: also build Material's default search on the same pages")
     parser.add_argument("--errors", action="store_true", help="tagging: list each text's missed and wrong labels")
     add_root(parser)
 
 
-def run(args) -> int:
-    script = project_root(args.root) / "benchmarks" / BENCHES[args.only]
+def _load(root, name: str):
+    script = root / "benchmarks" / name
     if not script.exists():
-        return misuse(f"no benchmarks/{script.name} here", "run 'passerelle bench' from the Passerelle repository")
+        return None
     spec = importlib.util.spec_from_file_location(script.stem, script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def run(args) -> int:
+    root = project_root(args.root)
+    only = args.only or list(SCALE)
+    alone = only[0] if len(only) == 1 and only[0] in ALONE else None
+    if alone == "search" and not (args.browser or args.material):
+        alone = None  # search as a group of the scale benchmark
+    module = _load(root, ALONE[alone] if alone else "scale_bench.py")
+    if module is None:
+        return misuse("no benchmarks here", "run 'passerelle bench' from the Passerelle repository")
     json_args = ["--json", args.json] if args.json else []
-    if args.only == "tagging":
+    if alone == "tagging":
         return module.main(json_args + (["--errors"] if args.errors else []))
-    if args.only == "weight":  # the built site (build it first): bytes of a first view, a second page, FCP on slow 3G
-        return module.main(["--site", str(project_root(args.root) / "site")] + json_args)
-    if args.only == "search":
+    if alone == "search":
         return module.main(["--n", str(args.n)] + json_args + (["--browser"] if args.browser else [])
                            + (["--material"] if args.material else []))
-    return module.main(["--n", str(args.n)] + json_args)
+    if alone in ("enrichment", "ebooks"):
+        return module.main(["--n", str(args.n)] + json_args)
+    bad = sorted(set(only) - set(SCALE))
+    if bad:
+        return misuse(f"--only {' '.join(bad)} runs alone", "run it on its own, e.g. 'passerelle bench --only tagging'")
+    return module.main(["--n", str(args.n), "--only", *only] + json_args)

@@ -1,7 +1,9 @@
 """`passerelle build`: check, then build the bilingual site into site/."""
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 from .. import report
 from .common import add_root, print_diagnostic, project_root
@@ -16,6 +18,7 @@ def configure(parser) -> None:
     parser.add_argument("--update-manifest", action="store_true",
                         help="first add every address published now to content/published-addresses.txt (none is "
                              "removed), so that check notices when one disappears")
+    parser.add_argument("--timings", metavar="PATH", help="also write the seconds of every stage to PATH (JSON)")
     add_root(parser)
 
 
@@ -46,6 +49,12 @@ def run(args) -> int:
         print(f"passerelle: the search indexes could not be built: {exc}", file=sys.stderr)
         return 1
     print(report.as_text(result.checked.project, result.checked.diagnostics))
+    print("stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result.stages.items())
+          + f" — site generator: {result.site.mode} ({result.site.files_written} files written)")
+    if args.timings:
+        Path(args.timings).write_text(json.dumps({"stages": result.stages, "site_mode": result.site.mode,
+                                                  "files_written": result.site.files_written}, indent=1) + "\n",
+                                      encoding="utf-8")
     c = result.report.counts()
     print(f"built {c['pages']} pages from {c['inputs']} inputs ({c['rejected']} rejected) — open {root / SITE_DIR / 'index.html'}"
           f" or run: passerelle serve")

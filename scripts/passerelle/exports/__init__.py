@@ -3,6 +3,7 @@ page generators and returns ``Asset`` records; expensive work (pandoc) goes thro
 namespace it is given (named after the module). A new export is one module and one line below."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from ..cache import Cache
@@ -24,9 +25,13 @@ EXPORTS = (
 )
 
 
-def render(ctx: SiteContext, root: Path) -> list[Asset]:
+def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None) -> list[Asset]:
+    """Every export's files; ``seconds`` receives each one's time as ``exports.<module>``."""
     out: list[Asset] = []
     for export in EXPORTS:
-        store = Cache.for_project(root, export.__name__.rsplit(".", 1)[-1], getattr(export, "CACHE_SUFFIX", ""))
-        out += export.generate(ctx, store)
+        name = export.__name__.rsplit(".", 1)[-1]
+        start = time.perf_counter()
+        out += export.generate(ctx, Cache.for_project(root, name, getattr(export, "CACHE_SUFFIX", "")))
+        if seconds is not None:
+            seconds[f"exports.{name}"] = time.perf_counter() - start
     return out

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import os
 import subprocess
+from typing import Callable
 
 import pypandoc
 
@@ -61,21 +62,22 @@ def audience_handout_docx(markdown: str, title: str, lang: str, published: dt.da
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
     """A DOCX handout per brief and audience part, beside the audience view; pandoc runs only for
-    texts the cache has not seen."""
-    out = []
+    texts the cache has not seen, on every core."""
+    wanted, jobs = [], []
     for langs in ctx.documents(BRIEF).values():
         for doc in langs.values():
             refs = [r for k in doc.sources if (r := ctx.references.get(doc.lang, {}).get(k))]
             for audience in ctx.model.audiences:
                 if ctx.has_handout(doc, audience):
-                    out.append(_handout(doc, audience, refs, store))
-    return out
+                    wanted.append((doc, audience))
+                    jobs.append(_handout_job(doc, audience, refs))
+    return [Asset(urls.download(urls.audience_view(BRIEF, doc.lang, doc.id, audience), doc.id, f"-{audience}.docx"),
+                  data, (doc.path,)) for (doc, audience), data in zip(wanted, store.get_or_make_all(jobs))]
 
 
-def _handout(doc: Document, audience: str, refs: list[str], store: cache.Cache) -> Asset:
+def _handout_job(doc: Document, audience: str, refs: list[str]) -> tuple[str, Callable[[], bytes]]:
+    """The cache address of one handout, and how to make it."""
     markdown = handout_markdown(doc, audience, refs)
     title = f"{doc.title} — {settings.content_model().audiences[audience].heading[doc.lang]}"
     address = cache.key(HANDOUT_VERSION, markdown, title, doc.lang, str(doc.sort_date))
-    data = store.get_or_make(address, lambda: audience_handout_docx(markdown, title, doc.lang, doc.sort_date))
-    page = urls.audience_view(BRIEF, doc.lang, doc.id, audience)
-    return Asset(urls.download(page, doc.id, f"-{audience}.docx"), data, (doc.path,))
+    return address, lambda: audience_handout_docx(markdown, title, doc.lang, doc.sort_date)

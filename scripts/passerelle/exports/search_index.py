@@ -14,6 +14,7 @@ Indexes are built by lunr.js under Node (``scripts/search/build-index.js``) with
 stemmers and the same pipeline (``scripts/search/src/pipeline.js``) the browser loads, through the cache."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -67,13 +68,24 @@ def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
     assets = []
     for lang in LANGS:
         entries = per_lang[lang]
-        assets.append(_script(lang, "tier1", _tier1(ctx, lang, entries, next(built))))
+        files = [_script(lang, "tier1", _tier1(ctx, lang, entries, next(built)))]
         for n, shard in enumerate(_shards(entries), 1):
             texts = {e["full"]["id"]: e["passage"] for e in shard}
-            assets.append(_script(lang, f"full-{n}", {"index": next(built), "texts": texts}))
+            files.append(_script(lang, f"full-{n}", {"index": next(built), "texts": texts}))
         for n, shard in enumerate(_shards(entries, SUMMARY_SHARD_SIZE), 1):
-            assets.append(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
+            files.append(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
+        assets += files + [_version(lang, files)]
     return assets + _client()
+
+
+def _version(lang: str, files: list[Asset]) -> Asset:
+    """``version.js``: a hash of the language's index files, which search.js loads first and then names every
+    index file with (``?v=``). Pages do not carry it, so editing one brief re-renders that brief's pages only."""
+    digest = hashlib.sha256()
+    for asset in files:
+        digest.update(asset.path.encode("utf-8") + b"\0" + asset.data)
+    return Asset(urls.source(lang, "search", "version.js"),
+                 f'PasserelleSearch.register("version","{digest.hexdigest()[:16]}");\n'.encode("utf-8"))
 
 
 def _shards(entries: list[dict], size: int = SHARD_SIZE) -> list[list[dict]]:
@@ -198,12 +210,20 @@ def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
 
 
 def _build_indexes(specs: list[dict], store: cache.Cache) -> list[dict]:
-    request = json.dumps({"indexes": specs}, ensure_ascii=False, sort_keys=True)
+    """Each index (tier 1 of a language, or one full-text shard) cached on its own: after one edit, Node
+    rebuilds only the indexes holding that document, in one run."""
     tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
                                                                              "package-lock.json")
                     if (SEARCH_DIR / f).is_file())
-    address = cache.key(INDEX_VERSION, tools, request)
-    return json.loads(store.get_or_make(address, lambda: _run_node(request)))["indexes"]
+    addresses = [cache.key(INDEX_VERSION, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True)) for spec in specs]
+    found = [store.get(a) for a in addresses]
+    missing = [i for i, data in enumerate(found) if data is None]
+    if missing:
+        request = json.dumps({"indexes": [specs[i] for i in missing]}, ensure_ascii=False, sort_keys=True)
+        for i, index in zip(missing, json.loads(_run_node(request))["indexes"]):
+            found[i] = json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            store.put(addresses[i], found[i])
+    return [json.loads(data) for data in found]
 
 
 def _run_node(request: str) -> bytes:

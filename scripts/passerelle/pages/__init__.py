@@ -3,6 +3,7 @@ context collected once beforehand (``context.collect``), so pages that need the 
 briefs, topics, listings) see all of it. A new page kind is one module and one line below."""
 from __future__ import annotations
 
+import time
 from typing import Callable, Iterable
 
 from ..records import Page
@@ -26,5 +27,12 @@ GENERATORS: tuple[PageGenerator, ...] = (
 )
 
 
-def render(ctx: SiteContext) -> list[Page]:
-    return linked_data.describe_all(ctx, [p for generate in GENERATORS for p in generate(ctx)])
+def render(ctx: SiteContext, seconds: dict[str, float] | None = None) -> list[Page]:
+    """Every generator's pages; ``seconds`` receives each one's time as ``pages.<module>``."""
+    out: list[Page] = []
+    for generate in GENERATORS:
+        start = time.perf_counter()
+        out += generate(ctx)
+        if seconds is not None:
+            seconds[f"pages.{generate.__module__.rsplit('.', 1)[-1]}"] = time.perf_counter() - start
+    return linked_data.describe_all(ctx, out)

@@ -14,6 +14,7 @@ from .common import page, page_links, t
 from ..context import SiteContext
 
 LITERATURE_PAGE_SIZE = 50
+BY_TOPIC_LIMIT = 8  # entries named per tag in the index on page 1 (newest first); the rest are counted
 
 
 def generate(ctx: SiteContext) -> list[Page]:
@@ -77,10 +78,12 @@ def _by_topic(ctx: SiteContext, lang: str, entries: list[BibEntry], where: dict[
     lines = [heading(2, esc(t(lang, "by_topic")), "by-topic"), ""]
     for tid in sorted(by_tag, key=lambda k: labels[k].lower()):
         items = []
-        for e in by_tag[tid]:
+        for e in by_tag[tid][:BY_TOPIC_LIMIT]:
             target = ("" if where[e.key] == 1 else urls.link(here, page_address(lang, where[e.key]))) + "#" + anchor(e.key)
             items.append(link(f"{esc(_title(e))} ({esc(year(e))})", target))
-        lines.append(f"- **{esc(labels[tid])}:** " + "; ".join(items))
+        more = len(by_tag[tid]) - BY_TOPIC_LIMIT
+        tail = f" {esc(t(lang, 'literature_more').format(count=more))}" if more > 0 else ""
+        lines.append(f"- **{esc(labels[tid])}:** " + "; ".join(items) + tail)
     return lines + [""]
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import importlib.metadata
 import io
 import logging
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
 
 from .. import settings, urls
-from . import webapp
+from . import incremental, webapp
+from .offline import make_bundle
 from .slim import slim_stylesheets
-from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo
+from ..records import LANGS, DEFAULT_LANG, Asset, Page, PageInfo, SiteUpdate
 from .sitemaps import write_sitemaps
 
 BUILD_DIR = "docs_build"
@@ -28,7 +31,9 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("by_audience", urls.listing(DEFAULT_LANG, ("audiences",))), ("by_topic", urls.listing(DEFAULT_LANG, ("topics",))),
     ("gap_map", urls.gap_map(DEFAULT_LANG)), ("glossary", urls.single(DEFAULT_LANG, "glossary")), ("literature", urls.single(DEFAULT_LANG, "literature")),
     ("about", urls.single(DEFAULT_LANG, "about"))]
-NOT_IN_NAV = "/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n/*/gap-map/*/\n/*/offline.md\n"
+GENERATOR_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "nh3", "markdown", "pymdown-extensions")
+NOT_IN_NAV = ("/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
+              "/*/literature/page-*\n/*/gap-map/*/\n/*/offline.md\n")
 
 
 class BuildError(Exception):
@@ -36,15 +41,47 @@ class BuildError(Exception):
 
 
 def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], media: dict[str, Path],
-            source_date: dt.date) -> list[str]:
-    """Build ``site_dir`` from the pages, downloads and media (docs-tree path -> file); return MkDocs' warnings."""
+            source_date: dt.date, offline: bool = False) -> SiteUpdate:
+    """Bring ``site_dir`` up to date with the pages, downloads and media (docs-tree path -> file), doing only
+    the work their changes need (``incremental``); return MkDocs' warnings and what it did."""
     build_dir = root / BUILD_DIR
-    write_docs(build_dir, pages, assets, media)
-    config = write_config(root, build_dir, site_dir, webapp.revisions(root, assets))
-    warnings = build_site(config, source_date)
+    files = docs_files(pages, assets, media)
+    tree = {path: incremental.digest(data) for path, data in files.items()}
+    config = config_text(root, build_dir, site_dir, webapp.revisions(root, assets))
+    key = config_key(root, config, source_date, offline)
+    state = incremental.read_state(build_dir)
+    plan = incremental.plan(state, tree, key, site_dir)
+    if plan.mode == "skip":
+        return SiteUpdate([], "skip", 0)
+    if not state and build_dir.exists():
+        shutil.rmtree(build_dir)  # a docs tree of unknown origin: start clean
+    incremental.forget(build_dir)
+    write_docs(build_dir / "docs", files, plan.changed, plan.removed)
+    (build_dir / "mkdocs.yml").write_text(config, encoding="utf-8")
+    kept = _pages_outside_content(site_dir) if plan.mode == "dirty" else {}
+    warnings = build_site(build_dir / "mkdocs.yml", source_date, dirty=plan.mode == "dirty")
+    for path, data in kept.items():
+        path.write_bytes(data)
+    finish_site(site_dir, pages, offline)
+    incremental.write_state(build_dir, tree, key, site_dir)
+    return SiteUpdate(warnings, plan.mode, len(plan.changed))
+
+
+def finish_site(site_dir: Path, pages: list[Page], offline: bool) -> None:
+    """What follows MkDocs, before the site's state is recorded: sitemaps, the slimmed stylesheet, the folder
+    bundle (``offline``), and last the service worker, whose revisions hash the files as published."""
     write_sitemaps(site_dir, pages)
     slim_stylesheets(site_dir)  # offline issue: the first view's weight
-    return warnings
+    if offline:
+        make_bundle(site_dir)
+    webapp.write_worker(site_dir)
+
+
+def _pages_outside_content(site_dir: Path) -> dict[Path, bytes]:
+    """The 404 pages, which depend on no content but which MkDocs renders in every build with the language
+    switch of the last page it rendered: a dirty build keeps those of the full build it updates."""
+    paths = [site_dir / "404.html"] + [site_dir / lang / "404.html" for lang in LANGS if lang != DEFAULT_LANG]
+    return {p: p.read_bytes() for p in paths if p.is_file()}
 
 
 def front_matter(info: PageInfo) -> str:
@@ -60,17 +97,21 @@ def front_matter(info: PageInfo) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
 
 
-def write_docs(build_dir: Path, pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> None:
-    docs = build_dir / "docs"
-    if build_dir.exists():
-        shutil.rmtree(build_dir)
-    docs.mkdir(parents=True)
-    for page in pages:
-        _target(docs, page.path).write_text(front_matter(page.info) + page.body, encoding="utf-8")
-    for asset in assets:
-        _target(docs, asset.path).write_bytes(asset.data)
-    for path, src in media.items():
-        shutil.copyfile(src, _target(docs, path))
+def docs_files(pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> dict[str, bytes]:
+    """The docs tree MkDocs reads, as bytes by path."""
+    files = {page.path: (front_matter(page.info) + page.body).encode("utf-8") for page in pages}
+    files.update((asset.path, asset.data) for asset in assets)
+    files.update((path, src.read_bytes()) for path, src in media.items())
+    return files
+
+
+def write_docs(docs: Path, files: dict[str, bytes], changed: list[str], removed: list[str]) -> None:
+    """Write the files that changed and delete those that went; the others keep their bytes and times."""
+    docs.mkdir(parents=True, exist_ok=True)
+    for path in removed:
+        (docs / path).unlink(missing_ok=True)
+    for path in changed:
+        _target(docs, path).write_bytes(files[path])
 
 
 def _target(docs: Path, path: str) -> Path:
@@ -92,7 +133,7 @@ def feed_links(lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def write_config(root: Path, build_dir: Path, site_dir: Path, revisions: dict[str, str]) -> Path:
+def config_text(root: Path, build_dir: Path, site_dir: Path, revisions: dict[str, str]) -> str:
     config = {
         "INHERIT": os.path.relpath(root / "mkdocs.yml", build_dir),
         "docs_dir": "docs",
@@ -110,14 +151,24 @@ def write_config(root: Path, build_dir: Path, site_dir: Path, revisions: dict[st
         "site_url": settings.site_url(),
         "not_in_nav": NOT_IN_NAV,
     }
-    path = build_dir / "mkdocs.yml"
-    path.write_text("# Generated by passerelle build: edit ../mkdocs.yml instead.\n"
-                    + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return ("# Generated by passerelle build: edit ../mkdocs.yml instead.\n"
+            + yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
 
-def build_site(config_path: Path, source_date: dt.date) -> list[str]:
-    """Run MkDocs; return its warnings. Dates in the output come from the content, not the clock."""
+def config_key(root: Path, config: str, source_date: dt.date, offline: bool) -> str:
+    """Everything besides the docs tree that a page's HTML depends on, as one hash."""
+    parts = [config, str(source_date), str(offline), os.environ.get("SITE_URL", ""), os.environ.get("REPO_URL", "")]
+    parts += [importlib.metadata.version(p) for p in GENERATOR_PACKAGES]
+    extra = [root / "mkdocs.yml", *sorted(Path(__file__).parent.glob("*.[pj][ys]"))] + sorted(p for p in (root / "overrides").rglob("*") if p.is_file())
+    parts += [f"{p.name}:{incremental.digest(p.read_bytes())}" for p in extra if p.is_file()]
+    return incremental.digest("\0".join(parts).encode("utf-8"))
+
+
+
+
+def build_site(config_path: Path, source_date: dt.date, dirty: bool = False) -> list[str]:
+    """Run MkDocs; return its warnings. Dates in the output come from the content, not the clock.
+    ``dirty``: render only the pages whose docs file is newer than their HTML (``incremental``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -128,15 +179,39 @@ def build_site(config_path: Path, source_date: dt.date) -> list[str]:
     handler = _Collect(records)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    quiet = _NoDirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), _dirty_languages(dirty):
             cfg = load_config(config_file=str(config_path), strict=True)
-            build(cfg)
+            build(cfg, dirty=dirty)
     except (Abort, ConfigurationError, OSError) as exc:
         raise BuildError("\n".join(records + [str(exc)])) from None
     finally:
         logger.removeHandler(handler)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
     return records
+
+
+@contextlib.contextmanager
+def _dirty_languages(dirty: bool):
+    """mkdocs-static-i18n builds its other languages dirty only when the command line says ``--dirty``."""
+    if not dirty:
+        yield
+        return
+    sys.argv.append("--dirty")
+    try:
+        yield
+    finally:
+        sys.argv.remove("--dirty")
+
+
+class _NoDirtyNotice(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation stale, which strict mode would count as an error.
+    Ours only re-renders pages whose own file changed, with the same file set and settings (``incremental``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class _Collect(logging.Handler):

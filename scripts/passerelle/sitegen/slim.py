@@ -18,9 +18,15 @@ NESTED = ("@media", "@supports", "@container", "@layer")
 
 
 def slim_stylesheets(site: Path) -> None:
+    """Slim from Material's own copy, not the site's: a dirty build leaves the slimmed file in place, and a
+    page it renders may use a rule the last build dropped."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
     used = used_classes(site)
     for css in sorted((site / "assets" / "stylesheets").glob("main.*.min.css")):
-        text = css.read_text(encoding="utf-8")
+        source = theme / css.name
+        text = (source if source.is_file() else css).read_text(encoding="utf-8")
         css.write_text(without_unused(text, used), encoding="utf-8")
 
 

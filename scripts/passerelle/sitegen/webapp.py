@@ -31,6 +31,8 @@ SEARCH_CLIENT = "assets/search/"
 LANDING = ("", "briefs/", "pilots/", "audiences/", "topics/", "about/")  # of each language, when they exist
 NOT_HASHED = ("site-offline.zip",)  # made only by `build --offline`: the worker's version is the same either way
 SHELL = re.compile(r"^assets/(stylesheets/main\.[0-9a-f]+\.min\.css|javascripts/bundle\.[0-9a-f]+\.min\.js|icons/[^/]+)$")
+SEARCH_VERSION = "search/version.js"  # loaded with no ?v=: it names the version of the other index files
+VERSION_CALL = re.compile(r'register\("version","([0-9a-f]+)"\)')
 HREF = re.compile(r'<a\b[^>]*?\shref="([^"#?]+)')
 
 
@@ -51,12 +53,23 @@ def revisions(root: Path, assets: Iterable[Asset]) -> dict[str, str]:
 
 
 def versioned(revs: Mapping[str, str]) -> dict[str, str]:
-    """Our own unhashed files by path, and search: ``search:<lang>`` over the language's index files (search.js
-    appends it to every index file it loads), ``search:client`` over the client's files."""
+    """Our own unhashed files by path, and ``search:client`` over the search client's files. A language's index
+    files are named with the version its ``search/version.js`` states (``search_versions``): that one small
+    file, loaded when search opens, keeps an edited brief from changing every page."""
     out = {p: revs[p] for p in sorted(revs) if p in OWN_ASSETS or p.rsplit("/", 1)[-1] == MANIFEST}
-    for name in ("client", *LANGS):
-        parts = [f"{p}:{revs[p]}" for p in sorted(revs) if _search_part(p) == name]
-        out[f"search:{name}"] = revision("\n".join(parts).encode("utf-8"))
+    parts = [f"{p}:{revs[p]}" for p in sorted(revs) if _search_part(p) == "client"]
+    out["search:client"] = revision("\n".join(parts).encode("utf-8"))
+    return out
+
+
+def search_versions(site: Path) -> dict[str, str]:
+    """Each language's search version, as its ``search/version.js`` states it (exports/search_index.py)."""
+    out = {}
+    for lang in LANGS:
+        path = site / prefix(lang) / SEARCH_VERSION
+        found = VERSION_CALL.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if found:
+            out[lang] = found.group(1)
     return out
 
 
@@ -79,7 +92,7 @@ def write_worker(site: Path) -> str:
     revs = {path: revision(file.read_bytes()) for path, file in files.items() if path not in NOT_HASHED}
     version = revision("\n".join(f"{p}:{r}" for p, r in sorted(revs.items())).encode("utf-8")
                        + TEMPLATE.read_bytes())
-    addresses = _addresses(revs)
+    addresses = _addresses(revs, search_versions(site))
     (site / LISTS).mkdir(exist_ok=True)
     for lang in LANGS:
         first, every = precache_lists(site, lang, revs, addresses)
@@ -96,17 +109,17 @@ def write_worker(site: Path) -> str:
     return version
 
 
-def _addresses(revs: Mapping[str, str]) -> dict[str, str]:
+def _addresses(revs: Mapping[str, str], search: Mapping[str, str]) -> dict[str, str]:
     """Address the pages ask for -> published file: ``briefs/x/`` for ``briefs/x/index.html``, and
-    ``?v=<revision>`` for the files the pages name that way."""
-    queries = versioned(revs)
+    ``?v=<revision>`` for the files the pages and the search client name that way."""
+    queries = {**versioned(revs), **{f"search:{lang}": v for lang, v in search.items()}}
     out = {}
     for path in revs:
         if path.endswith("index.html"):
             out[path[: -len("index.html")]] = path
             continue
         part = _search_part(path)
-        query = queries.get(path) or (queries[f"search:{part}"] if part else None)
+        query = queries.get(path) or (queries.get(f"search:{part}") if part and not path.endswith(SEARCH_VERSION) else None)
         out[f"{path}?v={query}" if query else path] = path
     return out
 

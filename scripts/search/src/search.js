@@ -22,11 +22,15 @@
   }
 
   function load(name, then) {
+    if (name !== "version" && !S.version) {  /* version.js first: it names this publish's index files */
+      load("version", function (v) { S.version = v; load(name, then); });
+      return;
+    }
     if (loaded[name]) { then(loaded[name]); return; }
     if (waiting[name]) { waiting[name].push(then); return; }
     waiting[name] = [then];
     var script = document.createElement("script");
-    script.src = S.indexBase + name + ".js" + (S.version ? "?v=" + S.version : "");  // one address per published version
+    script.src = S.indexBase + name + ".js" + (name !== "version" ? "?v=" + S.version : "");  // one address per published version
     script.async = true;
     document.head.appendChild(script);
   }
@@ -345,7 +349,7 @@
   function start(form) {
     if (S) return;
     P = window.PasserelleLunr(lunr);
-    S = { lang: form.getAttribute("data-lang"), indexBase: form.getAttribute("data-index"), version: form.getAttribute("data-v"),
+    S = { lang: form.getAttribute("data-lang"), indexBase: form.getAttribute("data-index"), version: null,
           langRoot: form.getAttribute("data-root"), filters: {}, full: [], texts: {}, summaries: {}, fullState: "none",
           indexFile: window.location.protocol === "file:" ? "index.html" : "" };  /* a folder shows no directory index */
     S.ui = buildPanel(form);

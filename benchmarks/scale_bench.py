@@ -1,0 +1,255 @@
+"""Scale benchmark: every figure of `passerelle bench` in one run, on a generated corpus of N bilingual briefs
+(benchmarks/corpus.py), with ratios measured in the same run so that a busy machine weighs on both sides.
+
+Groups (``--only``): build (cold, warm and after one edit, against the floor: a plain ``mkdocs build`` of the
+same generated docs tree with the same theme, plugins and hooks; size of the site; peak memory of the build's
+process tree), enrich (enrichment against raw ``nlp.pipe`` on 2 processes, benchmarks/enrich_bench.py on a
+sample of the corpus' size), search (benchmarks/search_bench.py, in Chromium, with Material's default search
+built on the same pages), weight (benchmarks/weight_bench.py, when present: what a reader's first view costs).
+
+    .venv/bin/passerelle bench --n 1000 --json out.json [--only build enrich search weight]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+import corpus  # noqa: E402
+
+GROUPS = ("build", "enrich", "search", "weight")
+ENRICH_SAMPLE = 300  # bilingual briefs for the enrichment ratio (2 processes above 200 documents per language)
+EDITED = "content/briefs/bench-brief-00003.en.md"
+EDIT = "One more sentence about language classes in rural Manitoba, added by the benchmark."
+BIN = Path(sys.executable).parent
+
+
+class PeakMemory:
+    """The largest resident memory of a process and all its children together, sampled every 50 ms."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.process, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.process] + self.process.children(recursive=True)
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            self._stop.wait(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_timed(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak memory (bytes, process tree) of a command; raises with its output if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    memory = PeakMemory(proc.pid)
+    out, _ = proc.communicate()
+    seconds, peak = time.perf_counter() - start, memory.stop()
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{out.decode('utf-8', 'replace')[-3000:]}")
+    return seconds, peak
+
+
+def build(project: Path, name: str) -> tuple[float, int, dict]:
+    timings = project / f".bench-{name}.json"
+    seconds, peak = run_timed([str(BIN / "passerelle"), "build", "--timings", str(timings)], project)
+    return seconds, peak, json.loads(timings.read_text(encoding="utf-8"))
+
+
+def enrich_entries(project: Path) -> int:
+    folder = project / ".cache" / "passerelle" / "enrich"
+    return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
+
+
+def site_size(site: Path, n: int) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    total = sum(p.stat().st_size for p in files)
+    biggest = max(pages, key=lambda p: p.stat().st_size)
+    return {"size.site_bytes": total, "size.bytes_per_brief": round(total / n), "size.files": len(files),
+            "size.pages": len(pages), "size.max_page_bytes": biggest.stat().st_size,
+            "size.max_page": biggest.relative_to(site).as_posix(),
+            "size.html_bytes": sum(p.stat().st_size for p in pages)}
+
+
+def bench_build(project: Path, n: int) -> dict:
+    """Cold, floor, warm and one-edit builds of the generated project, in that order."""
+    cold_s, cold_peak, cold = build(project, "cold")
+    with tempfile.TemporaryDirectory() as floor_site:
+        floor_s, floor_peak = run_timed([str(BIN / "mkdocs"), "build", "-q", "-f", "docs_build/mkdocs.yml",
+                                         "-d", floor_site], project)
+    warm_s, warm_peak, warm = build(project, "warm")
+    edited = project / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8").replace("{#about}\n\n", "{#about}\n\n" + EDIT + "\n\n", 1),
+                      encoding="utf-8")
+    before = enrich_entries(project)
+    inc_s, inc_peak, inc = build(project, "incremental")
+    out = {"build.floor_s": round(floor_s, 2), "build.cold_s": round(cold_s, 2), "build.warm_s": round(warm_s, 2),
+           "build.ratio": round(warm_s / floor_s, 3), "build.warm_site_mode": warm["site_mode"],
+           "build.stages": {k: round(v, 2) for k, v in cold["stages"].items()},
+           "build.warm_stages": {k: round(v, 2) for k, v in warm["stages"].items()},
+           "incremental.reenriched_docs": enrich_entries(project) - before, "incremental.s": round(inc_s, 2),
+           "incremental.ratio": round(inc_s / floor_s, 3), "incremental.site_mode": inc["site_mode"],
+           "incremental.files_written": inc["files_written"],
+           "incremental.stages": {k: round(v, 2) for k, v in inc["stages"].items()},
+           "peak_rss_mb": round(max(cold_peak, warm_peak, inc_peak) / 2**20),
+           "build.floor_peak_rss_mb": round(floor_peak / 2**20),
+           "search.index_build_s": round(cold["stages"].get("exports.search_index", 0.0), 2)}
+    out.update(site_size(project / "site", n))
+    out["build.floor_ms_per_page"] = round(1000 * floor_s / out["size.pages"], 2)
+    out["build.cold_s_per_brief"] = round(cold_s / n, 4)
+    out["build.warm_s_per_brief"] = round(warm_s / n, 4)
+    return out
+
+
+def _module(name: str):
+    path = Path(__file__).with_name(f"{name}.py")
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_enrich(n: int) -> dict:
+    e = _module("enrich_bench").run(min(n, ENRICH_SAMPLE))["enrich"]
+    return {"enrich.raw_wps": e["baseline_words_per_s"], "enrich.ours_wps": e["cold_words_per_s"],
+            "enrich.ratio": e["ratio"], "enrich.n_process": e["n_process"], "enrich.sample_docs": e["docs"],
+            "enrich.sample_words": e["words"]}
+
+
+def bench_search(n: int) -> dict:
+    bench = _module("search_bench")
+    row = bench.measure(n, browser=True)
+    row.update(bench.material_default(bench.documents(n)))
+    langs = ("en", "fr")
+    first = max(row[f"search.{lang}.browser_first_search_gz"] for lang in langs)
+    out = {"search.first_search_bytes_gz": first,
+           "search.latency_median_ms": max(row[f"search.{lang}.latency_median_ms"] for lang in langs),
+           "search.latency_p95_ms": max(row[f"search.{lang}.latency_p95_ms"] for lang in langs),
+           "search.index_bytes_per_brief": sum(row[f"search.{lang}.index_bytes_per_brief"] for lang in langs),
+           "search.material_first_search_gz": row["material.first_search_gz"],
+           "search.ratio_to_material": round(first / row["material.first_search_gz"], 3)}
+    out.update({f"search.detail.{k.split('.', 1)[1]}": v for k, v in row.items() if k != "n_briefs"})
+    return out
+
+
+def bench_weight(site: Path) -> dict:
+    weight = _module("weight_bench")
+    if weight is None or not hasattr(weight, "measure"):
+        return {}
+    return {(k if k.startswith("weight.") else f"weight.{k}"): v for k, v in weight.measure(site).items()}
+
+
+def machine() -> dict:
+    import psutil
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    versions = {p: importlib.metadata.version(p) for p in ("passerelle", "mkdocs", "mkdocs-material",
+                                                              "mkdocs-static-i18n", "spacy")}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return {"cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "cpu": cpu,
+            "python": platform.python_version(), "system": platform.platform(), "commit": commit,
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "versions": versions}
+
+
+def run(n: int, groups: tuple[str, ...] = GROUPS, seed: int = 1) -> dict:
+    flat: dict = {"n_briefs": n}
+    info = machine()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="passerelle-bench-") as tmp:
+        project = corpus.generate(Path(tmp) / "project", n, seed)
+        flat["corpus.generate_s"] = round(time.perf_counter() - start, 2)
+        if "build" in groups:
+            flat.update(bench_build(project, n))
+        if "weight" in groups:
+            if not (project / "site").is_dir():
+                build(project, "cold")
+            flat.update(bench_weight(project / "site"))
+    if "enrich" in groups:
+        flat.update(bench_enrich(n))
+    if "search" in groups:
+        flat.update(bench_search(n))
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    info["bench_s"] = round(time.perf_counter() - start, 1)
+    flat["machine"] = info
+    return flat
+
+
+def nested(flat: dict) -> dict:
+    """``build.ratio`` -> {"build": {"ratio": ...}}: one level per first dot."""
+    out: dict = {}
+    for key, value in flat.items():
+        head, _, rest = key.partition(".")
+        if rest:
+            out.setdefault(head, {})[rest] = value
+        else:
+            out[key] = value
+    return out
+
+
+def table(flat: dict) -> str:
+    rows = ["| key | value |", "|---|---|"]
+    for key, value in flat.items():
+        if key == "machine":
+            value = (f"{value['cores']} cores, {value['memory_gb']} GB, {value['cpu']}, Python {value['python']}, "
+                     + ", ".join(f"{k} {v}" for k, v in value["versions"].items()) + f", commit {value['commit']}")
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        rows.append(f"| {key} | {value} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100, help="bilingual briefs to generate")
+    ap.add_argument("--json", metavar="PATH", help="write the figures as one JSON object to PATH ('-': print it)")
+    ap.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS))
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    flat = run(args.n, tuple(args.only), args.seed)
+    data = json.dumps(nested(flat), indent=1, ensure_ascii=False)
+    if args.json == "-":
+        print(data)
+    else:
+        print(table(flat))
+        if args.json:
+            Path(args.json).write_text(data + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

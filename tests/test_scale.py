@@ -1,0 +1,120 @@
+"""Scale: the benchmark's generated corpus is valid; work grows linearly with the corpus (counted, never
+timed: timings are `passerelle bench`'s); a build redoes only what changed and gives the same site as a
+clean build."""
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import importlib.util
+import math
+import random
+import shutil
+from pathlib import Path
+
+from conftest import REPO, copy_project
+
+from passerelle import build as pipeline
+from passerelle.context import RELATED_CANDIDATES, SiteContext
+from passerelle.pages import topics
+from passerelle.pages.common import LISTING_PAGE_SIZE
+from passerelle.records import Document, DocumentExtras, Labelled, Literature, Project, errors
+
+spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
+corpus = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(corpus)
+
+TAGS = [f"topic-{k}" for k in range(20)]
+
+
+def test_generated_corpus_passes_check_and_is_reproducible(tmp_path: Path):
+    root = corpus.generate(tmp_path / "a", 30)
+    checked = pipeline.check(root)
+    assert errors(checked.diagnostics) == []
+    kinds = [d.kind for d in checked.project.documents]
+    assert kinds.count("brief") == 60 and kinds.count("pilot") == 6
+    assert len(checked.project.literature.entries) == 15
+    for doc in checked.project.documents:
+        if doc.kind == "brief":
+            assert 2 <= len(doc.audiences) <= 4 and doc.sources and doc.topics, doc.path
+    again = corpus.generate(tmp_path / "b", 30)
+    assert not filecmp.dircmp(root / "content" / "briefs", again / "content" / "briefs").diff_files
+
+
+def synthetic_context(n: int, seed: int = 3) -> SiteContext:
+    """n English briefs with 1-3 of 20 tags each, without text: what related briefs and topic pages read."""
+    rng = random.Random(seed)
+    docs, extras = [], {}
+    for i in range(n):
+        meta = {"id": f"b{i:05d}", "type": "brief", "title": f"Brief {i}", "summary": "A brief.",
+                "published": dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(2000))}
+        doc = Document(f"content/briefs/b{i:05d}.en.md", "brief", "en", meta, "", 1)
+        docs.append(doc)
+        extras[doc.path] = DocumentExtras(topics=tuple(Labelled(t, t) for t in sorted(rng.sample(TAGS, rng.randint(1, 3)))))
+    return SiteContext(Project(str(REPO), tuple(docs), Literature(), (), ()), extras, {})
+
+
+def related_pairs(n: int) -> int:
+    ctx = synthetic_context(n)
+    for doc in ctx.in_lang("en"):
+        ctx.related(doc)
+    return ctx.counts["related_pairs"]
+
+
+def test_related_briefs_compare_a_bounded_number_of_pairs():
+    """The old related() compared every pair (n² = 4 million at 2,000 briefs); now each brief meets at most
+    RELATED_CANDIDATES others per tag, so doubling the corpus doubles the pairs compared."""
+    small, large = related_pairs(1000), related_pairs(2000)
+    assert large <= 2000 * 3 * RELATED_CANDIDATES
+    assert 1.8 <= large / small <= 2.2
+
+
+def test_related_briefs_are_exact_on_small_corpora():
+    """Below RELATED_CANDIDATES briefs per tag, the result is the best Jaccard overlap over all pairs."""
+    ctx = synthetic_context(60)
+    briefs = ctx.in_lang("en")
+    for doc in briefs:
+        mine = {t.id for t in ctx.extra(doc).tags}
+        scored = sorted((-len(mine & {t.id for t in ctx.extra(o).tags}) / len(mine | {t.id for t in ctx.extra(o).tags}), o.id)
+                        for o in briefs if o.id != doc.id and mine & {t.id for t in ctx.extra(o).tags})
+        assert [o.id for o in ctx.related(doc)] == [i for _, i in scored[:3]]
+
+
+def test_topic_pages_are_paginated_and_grow_linearly():
+    for n in (200, 2000):
+        ctx = synthetic_context(n)
+        pages = topics.topic_pages(ctx, "en")
+        per_topic = {}
+        for doc in ctx.in_lang("en"):
+            for tag in ctx.extra(doc).tags:
+                per_topic[tag.id] = per_topic.get(tag.id, 0) + 1
+        listed = [p for p in pages if p.path != "en/topics/index.md"]
+        assert len(listed) == sum(math.ceil(k / LISTING_PAGE_SIZE) for k in per_topic.values())
+        assert max(p.body.count("\n- [") for p in listed) <= LISTING_PAGE_SIZE
+
+
+def test_builds_redo_only_what_changed_and_match_a_clean_build(tmp_path: Path):
+    root = copy_project(REPO, tmp_path / "p")
+    first = pipeline.build(root)
+    assert first.site.mode == "full"
+    warm = pipeline.build(root)
+    assert (warm.site.mode, warm.site.files_written) == ("skip", 0)
+    brief = root / "content" / "briefs" / "data-sharing-culture.en.md"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("{#about}\n\n", "{#about}\n\nOne more sentence about language classes.\n\n", 1),
+                     encoding="utf-8")
+    edited = pipeline.build(root)
+    assert edited.site.mode == "dirty" and 1 <= edited.site.files_written <= 4  # the page and its downloads
+    incremental = tmp_path / "incremental"
+    shutil.copytree(root / "site", incremental)
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / "docs_build")
+    assert pipeline.build(root).site.mode == "full"
+    compared = filecmp.dircmp(root / "site", incremental)
+    assert_same(compared)
+
+
+def assert_same(compared: filecmp.dircmp) -> None:
+    assert not (compared.left_only or compared.right_only or compared.diff_files), (
+        compared.left, compared.left_only, compared.right_only, compared.diff_files)
+    for sub in compared.subdirs.values():
+        assert_same(sub)
