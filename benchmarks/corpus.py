@@ -133,7 +133,9 @@ def pilot_text(w: Writer, i: int, lang: str, shared: dict) -> str:
             "summary": w.sentence(lang, 40)[:480], "lead_organization": f"{synthetic} organisation {i}",
             "funder": f"{synthetic} funder {i % 7}", **{k: shared[k] for k in ("status", "sources", "updated",
                                                                                   "regions", "related_briefs")}}
-    body = [x for p in w.prose(lang, 250) for x in (p, "")]
+    body = []
+    for sid, heading in shared["sections"][lang]:  # every section: a finished pilot must say what did not work
+        body += [f"## {heading} {{#{sid}}}", ""] + [x for p in w.prose(lang, 45) for x in (p, "")]
     return _front(meta) + "\n" + "\n".join(body).rstrip() + "\n"
 
 
@@ -152,9 +154,13 @@ def _headings() -> dict:
     sys.path.insert(0, str(ROOT / "scripts"))
     from passerelle import settings
 
+    from passerelle.kinds import PILOT
+
     model = settings.content_model()
     return {"core": {sid: model.core_sections[sid].heading for sid in CORE},
-            "parts": {a: model.audiences[a].heading for a in AUDIENCES}}
+            "parts": {a: model.audiences[a].heading for a in AUDIENCES},
+            "pilot": {lang: [(sid, settings.text(lang, f"pilot_section_{sid}")) for sid in PILOT.sections]
+                      for lang in ("en", "fr")}}
 
 
 def generate(out: Path, n: int, seed: int = 1) -> Path:
@@ -186,7 +192,8 @@ def generate(out: Path, n: int, seed: int = 1) -> Path:
         shared = {"id": f"bench-pilot-{i:05d}", "status": rng.choice(STATUSES),
                   "sources": rng.sample(keys, min(len(keys), rng.randint(1, 2))),
                   "updated": dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000)),
-                  "regions": rng.sample(REGIONS, 1), "related_briefs": [f"bench-brief-{rng.randrange(n):05d}"]}
+                  "regions": rng.sample(REGIONS, 1), "related_briefs": [f"bench-brief-{rng.randrange(n):05d}"],
+                  "sections": headings["pilot"]}
         for lang in ("en", "fr"):
             (out / "content" / "pilots" / f"{shared['id']}.{lang}.md").write_text(pilot_text(w, i, lang, shared),
                                                                                    encoding="utf-8")

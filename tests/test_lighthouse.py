@@ -1,6 +1,7 @@
 """Lighthouse 12 (npm, locked in tests/package-lock.json) on every page kind in both languages, in
 Debian's Chromium over loopback: accessibility, SEO and best practices at 100. The page kinds are the
-axe test's (test_a11y), so a page kind added there is checked here too."""
+axe test's (test_a11y), so a page kind added there is checked here too. The site is built as the publish
+workflow builds it, with SITE_URL (absolute canonical and hreflang addresses, which Lighthouse requires)."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser import serve
+from opendata_fixtures import SITE_URL, built_once
 from test_a11y import OPTIONAL, PAGES, audience_views, topic_page
 
 RUNNER = Path(__file__).with_name("lighthouse") / "run.mjs"
@@ -25,10 +27,10 @@ def page_kinds(site: Path, lang: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def scores(bundled_site: Path) -> dict[str, dict]:
+def scores(tmp_path_factory) -> dict[str, dict]:
     if not (Path(__file__).with_name("node_modules") / "lighthouse").exists():
         pytest.fail("lighthouse is not installed: run 'make system-deps'")
-    site = bundled_site / "site"
+    site = built_once(tmp_path_factory, SITE_URL)
     paths = page_kinds(site, "en") + page_kinds(site, "fr")
     with serve(site) as base:
         run = subprocess.run(["node", str(RUNNER), shutil.which("chromium"), *(f"{base}/{p}" for p in paths)],

@@ -32,6 +32,7 @@ OFFLINE_LINK = re.compile(r'<p class="pa-offline">.*?</p>', re.S)  # the placeho
 # The About page's "Read offline" part is about the installable site (a service worker): a folder has none
 INSTALLABLE = re.compile(r'<h2 id="offline".*?<p class="pa-offline-app"></p>\s*', re.S)
 INSTALLABLE_TOC = re.compile(r'<li class="md-nav__item">\s*<a href="#offline".*?</li>\s*', re.S)
+REPORT = "build-report.json"  # build.py writes it once the site is published
 FIXED_TIME = (2019, 1, 1, 0, 0, 0)  # zip entries carry no build time: the same site gives the same bytes
 
 
@@ -77,17 +78,18 @@ def for_folder(text: str, page: str) -> str:
 
 def _zip(folder: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _worker_file(p.relative_to(folder))):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _left_out(p.relative_to(folder))):
             info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(folder).as_posix()}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
 
 
-def _worker_file(path: Path) -> bool:
-    """The service worker and its lists: a folder opened from file:// runs no worker (and a site built
-    before keeps them until the next build writes new ones)."""
-    return path.as_posix() == WORKER or path.parts[0] == LISTS
+def _left_out(path: Path) -> bool:
+    """The service worker and its lists (a folder opened from file:// runs no worker, and a site built
+    before keeps them until the next build writes new ones), and the build report, written after the bundle
+    and meant for maintainers."""
+    return path.as_posix() in (WORKER, REPORT) or path.parts[0] == LISTS
 
 
 def _link_from_about(site: Path, size: int) -> None:

@@ -29,7 +29,9 @@ OWN_ASSETS = ("assets/passerelle.css", "assets/offline.js")  # overrides/assets/
 MANIFEST = "manifest.webmanifest"
 SEARCH_CLIENT = "assets/search/"
 LANDING = ("", "briefs/", "pilots/", "audiences/", "topics/", "about/")  # of each language, when they exist
-NOT_HASHED = ("site-offline.zip",)  # made only by `build --offline`: the worker's version is the same either way
+# made only by `build --offline`, or written after the worker (the build report, for maintainers): the
+# worker's version is the same either way
+NOT_HASHED = ("site-offline.zip", "build-report.json")
 SHELL = re.compile(r"^assets/(stylesheets/main\.[0-9a-f]+\.min\.css|javascripts/bundle\.[0-9a-f]+\.min\.js|icons/[^/]+)$")
 SEARCH_VERSION = "search/version.js"  # loaded with no ?v=: it names the version of the other index files
 VERSION_CALL = re.compile(r'register\("version","([0-9a-f]+)"\)')
