@@ -221,3 +221,14 @@ def test_the_map_prints_as_a_table_without_the_site_furniture(browser_page):
         assert page.locator(".pa-gap-state").count() == 17 * 7  # the labels print, whatever the printer does with colour
     finally:
         page.emulate_media(media="screen")
+
+
+def test_a_cell_with_more_than_a_page_of_entries_is_paginated(ctx, monkeypatch):
+    """A row's 'all populations' cell holds the whole row: at 1,000 briefs one page of it weighed 231 KB."""
+    monkeypatch.setattr(gap_map, "LISTING_PAGE_SIZE", 2)
+    pages = _pages(ctx, "en")
+    first, second = "en/gap-map/employment/any-population.md", "en/gap-map/employment/any-population/page-2.md"
+    assert first in pages and second in pages  # three entries: a brief, a pilot, a study
+    assert "page-2" in pages[first].body and "page-3" not in pages[first].body
+    assert pages[first].body.count("\n- ") == 2 and pages[second].body.count("\n- ") == 1
+    assert "](../any-population.md)" in pages[second].body  # back to page 1

@@ -66,9 +66,10 @@ def gap_map(lang: str) -> str:
     return source(lang, "gap-map", INDEX)
 
 
-def gap_cell(lang: str, row: str, column: str) -> str:
-    """The list behind one cell of the evidence gap map: ``gap-map/<row>/<column>/``."""
-    return source(lang, "gap-map", row, f"{column}.md")
+def gap_cell(lang: str, row: str, column: str, number: int = 1) -> str:
+    """The list behind one cell of the evidence gap map: ``gap-map/<row>/<column>/``, then
+    ``gap-map/<row>/<column>/page-<n>/``."""
+    return source(lang, "gap-map", row, f"{column}.md") if number == 1 else source(lang, "gap-map", row, column, f"page-{number}.md")
 
 
 def media(lang: str, name: str = "") -> str:

@@ -17,7 +17,7 @@ from ..kinds import BRIEF, PILOT, ContentKind
 from ..markup import esc, from_pandoc, heading, link, reference, span
 from ..records import LANGS, BibEntry, Document, Page
 from ..vocabulary import load_vocabulary
-from .common import page, t
+from .common import LISTING_PAGE_SIZE, page, page_links, t
 
 ROW_FACETS = ("service", "theme")  # IRCC Settlement Program components, then the vocabulary's themes
 COLUMN_FACET = "population"
@@ -109,7 +109,7 @@ def gap_pages(ctx: SiteContext, lang: str) -> list[Page]:
     grid = {(r, c): cell(r, c, everything) for _, group in rows for r, _ in group for c, _ in columns}
     labels = {cid: lab[lang] for _, group in rows for cid, lab in group} | {cid: lab[lang] for cid, lab in columns}
     pages = [map_page(ctx, lang, rows, columns, grid)]
-    pages += [cell_page(ctx, lang, c, labels) for c in grid.values() if c.items]
+    pages += [p for c in grid.values() if c.items for p in cell_pages(ctx, lang, c, labels)]
     return pages
 
 
@@ -160,24 +160,37 @@ def table_cell(ctx: SiteContext, lang: str, here: str, c: Cell) -> str:
     return f'<td class="pa-gap pa-gap-{name}"><a href="{target}">{html.escape(counts(lang, c))}</a> {label}</td>'
 
 
-def cell_page(ctx: SiteContext, lang: str, c: Cell, labels: dict[str, str]) -> Page:
-    """What one cell counts: its briefs, pilots and studies, each linking to its page or formatted in full."""
-    here = urls.gap_cell(lang, c.row, c.column)
+def cell_pages(ctx: SiteContext, lang: str, c: Cell, labels: dict[str, str]) -> list[Page]:
+    """What one cell counts: its briefs, pilots and studies, each linking to its page or formatted in full,
+    LISTING_PAGE_SIZE to a page (a row's "all populations" cell holds the whole row)."""
     title = t(lang, "gap_cell_title").format(row=labels[c.row], column=labels[c.column])
-    lines = [heading(1, esc(title)), "", esc(t(lang, "gap_cell_intro").format(row=labels[c.row], column=labels[c.column])),
-             "", f"**{esc(state_label(ctx, lang, state(ctx, c)))}** — {esc(counts(lang, c))}", ""]
-    for kind, key in ((BRIEF, "briefs"), (PILOT, "pilots")):
-        docs = newest_first(i.doc for i in c.of(kind.name))
-        if docs:
-            lines += [heading(2, esc(t(lang, key)), key), ""] + [document_item(ctx, lang, here, kind, d) for d in docs] + [""]
-    studies = c.of("study")
-    if studies:
-        refs = ctx.references.get(lang, {})
-        lines += [heading(2, esc(t(lang, "gap_studies")), "studies"), ""]
-        lines += [f"- {from_pandoc(refs[i.key]) if refs.get(i.key) else reference(i.entry.fields)}" for i in studies] + [""]
-    lines += [link(f"← {esc(t(lang, 'gap_back'))}", urls.link(here, urls.gap_map(lang)))]
+    intro = t(lang, "gap_cell_intro").format(row=labels[c.row], column=labels[c.column])
+    entries = [(kind, key, d) for kind, key in ((BRIEF, "briefs"), (PILOT, "pilots"))
+               for d in newest_first(i.doc for i in c.of(kind.name))]
+    entries += [(None, "studies", i) for i in c.of("study")]
+    chunks = [entries[i:i + LISTING_PAGE_SIZE] for i in range(0, len(entries), LISTING_PAGE_SIZE)]
     sources = tuple(sorted({i.doc.path if i.doc else i.entry.path for i in c.items}))
-    return page(here, title, lines, sources, t(lang, "gap_cell_intro").format(row=labels[c.row], column=labels[c.column]))
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        here = urls.gap_cell(lang, c.row, c.column, n)
+        lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), "",
+                 f"**{esc(state_label(ctx, lang, state(ctx, c)))}** — {esc(counts(lang, c))}"]
+        shown = None
+        for kind, key, entry in chunk:
+            if key != shown:
+                lines += ["", heading(2, esc(t(lang, "gap_studies" if key == "studies" else key)), key), ""]
+                shown = key
+            lines.append(document_item(ctx, lang, here, kind, entry) if kind else study_item(ctx, lang, entry))
+        nav = page_links(lang, lambda k: urls.gap_cell(lang, c.row, c.column, k), n, len(chunks), here)
+        lines += ["", " · ".join(nav), ""] if nav else [""]
+        lines += [link(f"← {esc(t(lang, 'gap_back'))}", urls.link(here, urls.gap_map(lang)))]
+        pages.append(page(here, title, lines, sources, intro))
+    return pages
+
+
+def study_item(ctx: SiteContext, lang: str, item: Item) -> str:
+    ref = ctx.references.get(lang, {}).get(item.key)
+    return f"- {from_pandoc(ref) if ref else reference(item.entry.fields)}"
 
 
 def document_item(ctx: SiteContext, lang: str, here: str, kind: ContentKind, doc: Document) -> str:
