@@ -87,6 +87,33 @@ def test_after_one_visit_and_make_available_offline_every_brief_opens_offline(bu
         context.close()
 
 
+def test_installing_the_app_keeps_every_brief_of_the_language(bundled_site: Path):
+    """The browser fires 'appinstalled' when the reader installs the site: every brief page of the page's language
+    is then kept, as "Make available offline" keeps them, with no press on the About page."""
+    site = bundled_site / "site"
+    briefs = brief_pages(site, "fr")
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        errors = console_errors(page)
+        page.goto(base + "/fr/")
+        wait_controlled(page)
+        page.reload()  # now served by the worker, the page loads offline.js
+        page.wait_for_function("() => [...document.scripts].some(s => s.src.includes('offline.js'))")
+        page.evaluate("() => window.dispatchEvent(new Event('appinstalled'))")
+        page.wait_for_function("""async () => {
+            const c = await caches.open('passerelle-state');
+            const r = await c.match(navigator.serviceWorker.controller.scriptURL.replace(/sw\\.js$/, '') + '__state');
+            return r && (await r.json()).full.includes('fr');
+        }""", timeout=60_000)
+        context.set_offline(True)
+        for url in briefs:
+            response = page.goto(base + url)
+            assert response is not None and response.ok and response.from_service_worker, url
+        assert errors == [], errors
+        context.close()
+
+
 def test_remove_deletes_what_was_kept(bundled_site: Path):
     with serve(bundled_site / "site") as base, chromium() as browser:
         context = browser.new_context()

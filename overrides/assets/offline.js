@@ -1,6 +1,7 @@
 /* Passerelle: the page's side of reading offline. overrides/main.html loads this file only on a page the
    service worker already serves (it then comes from the worker's cache, at no cost), or on the About page.
-   - everywhere: a quiet "updated — reload" notice when a newer version of the site is ready;
+   - everywhere: a quiet "updated — reload" notice when a newer version of the site is ready, and installing
+     the app keeps every page of the reader's language;
    - on About: "Make available offline" (every brief and pilot page of the reader's language, asking first
      when data saver is on), what is kept and the space it uses, and removing it all. */
 (function () {
@@ -38,6 +39,15 @@
     if (reg.waiting && sw.controller) notice(reg);
     watch(reg, reg.installing);
     reg.addEventListener("updatefound", function () { watch(reg, reg.installing); });
+  });
+
+  /* Installing the app is asking to read offline: keep every page of the language, as "Make available offline"
+     does (not under data saver: the About page asks first then). */
+  window.addEventListener("appinstalled", function () {
+    var connection = navigator.connection;
+    if (connection && connection.saveData) return;
+    try { localStorage.removeItem("pa-offline-removed"); } catch (e) { /* private mode */ }
+    sw.ready.then(function (reg) { reg.active.postMessage({ type: "download", lang: lang }); });
   });
 
   /* ---------------------------------------------------------------- the About page */
