@@ -118,3 +118,15 @@ def assert_same(compared: filecmp.dircmp) -> None:
         compared.left, compared.left_only, compared.right_only, compared.diff_files)
     for sub in compared.subdirs.values():
         assert_same(sub)
+
+
+def test_committed_profiles_load_nothing_from_another_origin():
+    """pyinstrument's HTML asks Google Fonts for its typefaces: the profiles kept in the repository have that
+    request removed, so opening one requests nothing outside its folder (SVG namespaces are names, not fetches)."""
+    import re
+
+    profiles = sorted((REPO / "benchmarks").glob("*.html"))
+    assert profiles
+    for profile in profiles:
+        found = re.findall(r"https?://[^\"' )]+", profile.read_text(encoding="utf-8"))
+        assert all(u.startswith("http://www.w3.org/") for u in found), (profile.name, found)
