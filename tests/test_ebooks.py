@@ -4,6 +4,7 @@ their language, are byte-identical when rebuilt, are linked with their size, and
 offline bundle."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -16,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from passerelle import build, cache, settings
+from passerelle import build, cache, settings, urls
 from passerelle.context import SiteContext, newest_first
 from passerelle.exports import ebooks
 from passerelle.records import Document, Literature, Project, Section
@@ -199,3 +200,57 @@ def test_links_the_book_cannot_follow_become_text_and_it_still_passes_epubcheck(
     (tmp_path / "odd.epub").write_bytes(data)
     report = epubcheck(tmp_path / "odd.epub")
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in report, report[-3000:]
+
+
+def test_a_large_book_comes_in_volumes_by_date_and_one_edit_remakes_only_its_volumes(ctx, tmp_path, monkeypatch):
+    """Past EBOOK_VOLUME briefs a book is split by publication date (pandoc held 1.5 GB for a book of 1,000
+    briefs): every brief in exactly one volume, the oldest first; About and the audience pages link each
+    volume with its dates and size; after one edit, pandoc runs only for the volumes that hold the brief."""
+    from passerelle import context
+    from passerelle.pages import about, listings
+
+    monkeypatch.setattr(context, "EBOOK_VOLUME", 4)
+    volumes = ctx.ebook_volumes("fr")
+    assert [len(v) for v in volumes] == [4, 4, len(ctx.in_lang("fr")) - 8]
+    assert sorted(d.id for v in volumes for d in v) == sorted(d.id for d in ctx.in_lang("fr"))
+    for older, newer in zip(volumes, volumes[1:]):
+        assert max(d.sort_date for d in older) <= min(d.sort_date for d in newer)
+    assert all(v == newest_first(v) for v in volumes)
+
+    runs: list[str] = []
+    make = ebooks.run_pandoc
+    monkeypatch.setattr(ebooks, "run_pandoc", lambda chapters, meta, *rest: runs.append(meta) or make(chapters, meta, *rest))
+    store = cache.Cache(tmp_path / "books")
+    assets = ebooks.generate(ctx, store)
+    paths = {a.path for a in assets}
+    assert "fr/ebooks/passerelle-fr-3.epub" in paths and "fr/ebooks/passerelle-fr-4.epub" not in paths
+    assert len(runs) == len(assets)
+    second = (tmp_path / "second.epub")
+    second.write_bytes(next(a.data for a in assets if a.path == "fr/ebooks/passerelle-fr-2.epub"))
+    first, last = min(d.sort_date for d in volumes[1]), max(d.sort_date for d in volumes[1])
+    assert f"Tome 2 : publiés du {first.isoformat()} au {last.isoformat()}" in member(second, "EPUB/text/title_page.xhtml")
+    assert [d.title for d in volumes[1]] == [t for depth, t, _ in nav_entries(second) if depth == 0][1:-2]
+    report = epubcheck(second)
+    assert "No errors or warnings detected" in report, report
+
+    sized = dataclasses.replace(ctx, downloads={a.path: len(a.data) for a in assets})
+    about_page = about.about_page(sized, "fr").body
+    for n, volume in enumerate(volumes, 1):
+        name = f"passerelle-fr-{n}.epub" if n > 1 else "passerelle-fr.epub"
+        assert re.search(rf"\[Tome {n} : publiés du {min(d.sort_date for d in volume).isoformat()} au "
+                         rf"{max(d.sort_date for d in volume).isoformat()} \(EPUB, \d+ Ko\)\]\((?:\.\./)?ebooks/{name}\)", about_page)
+    lead = listings.ebook_lead(sized, "en", "en/audiences/funders/index.md", "funders")
+    n_funders = len(ctx.ebook_volumes("en", "funders"))
+    assert sum(".epub" in line for line in lead) == n_funders and (n_funders == 1 or "in volumes" in lead[0])
+
+    edited = volumes[1][0]
+    changed = dataclasses.replace(edited, meta={**edited.meta, "title": edited.title + " (révisé)"})
+    docs = tuple(changed if d is edited else d for d in ctx.project.documents)
+    edited_ctx = dataclasses.replace(ctx, project=dataclasses.replace(ctx.project, documents=docs))
+    runs.clear()
+    remade = {a.path: a.data for a in ebooks.generate(edited_ctx, store)}
+    holding = 1 + sum(1 for a in ctx.model.audiences for v in edited_ctx.ebook_volumes("fr", a) if changed in v)
+    assert len(runs) == holding
+    assert sorted(p for p in remade if remade[p] != next(a.data for a in assets if a.path == p)) == sorted(
+        urls.ebook("fr", a, n) for a in ("", *ctx.model.audiences)
+        for n, v in enumerate(edited_ctx.ebook_volumes("fr", a), 1) if changed in v)

@@ -17,6 +17,7 @@ from .vocabulary import load_vocabulary
 
 RELATED_LIMIT = 3
 RELATED_CANDIDATES = 50  # per tag: the newest documents with it are compared, never the whole corpus
+EBOOK_VOLUME = 200  # briefs per e-book volume: pandoc held 1.5 GB for a book of 1,000 briefs
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ class SiteContext:
     def audience_parts(self, doc: Document) -> list[str]:
         return self.model.audience_parts(doc)
 
+    def ebook_volumes(self, lang: str, audience: str = "") -> list[list[Document]]:
+        """The briefs of the language's e-book (or of one audience's), in volumes of at most EBOOK_VOLUME by
+        publication date, the oldest volume first and each newest first inside: a new brief joins the last
+        volume and an edit remakes only its own, as a journal's volumes."""
+        docs = sorted((d for d in self.in_lang(lang) if not audience or audience in self.audience_parts(d)),
+                      key=lambda d: (d.sort_date, d.id))
+        return [newest_first(docs[i:i + EBOOK_VOLUME]) for i in range(0, len(docs), EBOOK_VOLUME)]
+
     def has_handout(self, doc: Document, audience: str) -> bool:
         """A part with text gets a printable handout (the handouts export and the pages agree on this)."""
         return audience in self.model.audiences and audience in doc.audiences and bool(doc.section(audience).strip())
@@ -111,6 +120,15 @@ class SiteContext:
                 for tag in self._tag_ids(doc):
                     out[(lang, tag)].append(doc)
         return dict(out)
+
+
+def volume_label(lang: str, number: int, docs: list[Document]) -> str:
+    """An e-book volume as readers see it, ``Volume 2: published 2024-03-01 to 2025-01-15`` (its briefs'
+    dates); '' for a book in one volume (``number`` 0)."""
+    if not number:
+        return ""
+    dates = sorted(d.sort_date for d in docs)
+    return settings.text(lang, "ebook_volume").format(n=number, first=dates[0].isoformat(), last=dates[-1].isoformat())
 
 
 def newest_first(docs) -> list[Document]:

@@ -56,10 +56,12 @@ def single(lang: str, name: str) -> str:
     return source(lang, f"{name}.md")
 
 
-def ebook(lang: str, audience: str = "") -> str:
+def ebook(lang: str, audience: str = "", volume: int = 1) -> str:
     """The e-book of every brief in ``lang`` (``ebooks/passerelle-en.epub``), or of one audience's parts
-    (``ebooks/passerelle-en-frontline.epub``)."""
-    return source(lang, "ebooks", f"passerelle-{lang}{'-' + audience if audience else ''}.epub")
+    (``ebooks/passerelle-en-frontline.epub``); its later volumes add their number (``passerelle-en-2.epub``),
+    so the first volume keeps the address the book had before it grew."""
+    name = f"passerelle-{lang}{'-' + audience if audience else ''}{f'-{volume}' if volume > 1 else ''}"
+    return source(lang, "ebooks", f"{name}.epub")
 
 
 def gap_map(lang: str) -> str:

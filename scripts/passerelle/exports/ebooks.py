@@ -30,7 +30,7 @@ import pypandoc
 import yaml
 
 from .. import cache, settings, urls
-from ..context import SiteContext, newest_first
+from ..context import SiteContext, volume_label
 from ..kinds import BRIEF
 from ..markup import strip_comments
 from ..records import LANGS, Asset, Document
@@ -55,47 +55,52 @@ def text(value: str) -> str:
 
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
-    """The book of every brief and one per audience, in each language that has briefs for it. Pandoc runs
-    for several books at once (one process each): a cold build of a large corpus waits for the longest."""
+    """The book of every brief and one per audience, in each language that has briefs for it, in volumes
+    (``SiteContext.ebook_volumes``). Pandoc runs for several volumes at once (one process each)."""
     plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):
-            docs = [d for d in newest_first(ctx.in_lang(lang)) if not audience or audience in ctx.audience_parts(d)]
-            if docs:
-                plans.append((lang, docs, audience))  # book()'s arguments
+            volumes = ctx.ebook_volumes(lang, audience)
+            for number, docs in enumerate(volumes, 1):
+                plans.append((lang, docs, audience, number if len(volumes) > 1 else 0))  # book()'s arguments
     with ThreadPoolExecutor(max_workers=max(1, min(len(plans), os.cpu_count() or 1))) as pool:
-        books = list(pool.map(lambda plan: book(ctx, *plan, store), plans))
-    return [Asset(urls.ebook(lang, audience), data, tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
-            for (lang, docs, audience), data in zip(plans, books)]
+        books = list(pool.map(lambda plan: book(ctx, *plan[:3], store, volume=plan[3]), plans))
+    return [Asset(urls.ebook(lang, audience, max(1, number)), data,
+                  tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
+            for (lang, docs, audience, number), data in zip(plans, books)]
 
 
 def _bib_files(ctx: SiteContext, docs: list[Document]) -> set[str]:
     return {e.path for d in docs for e in ctx.literature.cited_by(d)}
 
 
-def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache) -> bytes:
-    """One EPUB, made by pandoc only when the cache has not seen its chapters, metadata and sources."""
+def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache,
+         volume: int = 0) -> bytes:
+    """One EPUB (``volume`` n > 0: one volume of a book in several), made by pandoc only when the cache has not
+    seen its chapters, metadata and sources."""
     chapters = [contents_by_topic(ctx, lang, docs)] + [chapter(ctx, d, audience) for d in docs]
     chapters += [glossary(ctx, lang, docs), references(lang)]
     entries = {e.key: e for d in docs for e in ctx.literature.cited_by(d)}
     bibliography = json.dumps([to_csl_json(entries[k]) for k in sorted(entries)], ensure_ascii=False, sort_keys=True)
     stamp = max((d for doc in docs for d in (doc.published, doc.updated) if d), default=DEFAULT_DATE)
     identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
-    meta = metadata(ctx, lang, audience, stamp, identity)
+    meta = metadata(ctx, lang, audience, stamp, identity, volume_label(lang, volume, docs))
     address = cache.key(identity, meta, pypandoc.get_pandoc_version(), FILTER.read_text(encoding="utf-8"))
     return store.get_or_make(address, lambda: run_pandoc(chapters, meta, bibliography, stamp))
 
 
-def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str) -> str:
-    """The book's metadata file: title in its language, language tag, a stable identifier, the date."""
+def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str, volume: str = "") -> str:
+    """The book's metadata file: title in its language, language tag, a stable identifier, the date; the
+    audience and the volume in the subtitle."""
     title = settings.text(lang, "home_title")
     meta = {"title": text(title), "lang": CSL_LANG.get(lang, lang), "date": stamp.isoformat(),
             "identifier": [{"scheme": "UUID", "text": f"urn:uuid:{uuid.UUID(identity[:32])}"}],
             "creator": [{"role": "author", "text": text(settings.text(lang, "ebook_creator"))}],
             "publisher": text(settings.text(lang, "ebook_creator")), "rights": text(settings.text(lang, "ebook_rights")),
             "toc-title": text(settings.text(lang, "ebook_contents")), "link-citations": True}
-    if audience:
-        meta["subtitle"] = text(ctx.model.audiences[audience].landing[lang])
+    subtitle = [ctx.model.audiences[audience].landing[lang]] if audience else []
+    if subtitle or volume:
+        meta["subtitle"] = text(" — ".join(subtitle + ([volume] if volume else [])))
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
 
 

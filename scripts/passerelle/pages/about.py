@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import urls
 from ..markup import esc, heading, link, paragraph
 from ..records import LANGS, Page
-from .common import ebook_link, page, t
+from .common import ebook_links, page, t
 from ..context import SiteContext
 
 
@@ -26,12 +26,12 @@ def about_page(ctx: SiteContext, lang: str) -> Page:
 
 
 def ebooks(ctx: SiteContext, lang: str) -> list[str]:
-    """The e-books of the language (every brief, then one per audience), each with its size."""
+    """The e-books of the language (every brief, then one per audience), each with its size, and its volumes
+    when it has several."""
     here = urls.single(lang, "about")
-    links = [ebook_link(ctx, lang, here, "ebook_all")]
-    links += [ebook_link(ctx, lang, here, "ebook_audience", a) for a in ctx.model.audiences]
-    links = [f"- {x}" for x in links if x]
-    if not links:
+    books = [ebook_links(ctx, lang, here, "ebook_all")]
+    books += [ebook_links(ctx, lang, here, "ebook_audience", a) for a in ctx.model.audiences]
+    lines = [line for lead, volumes in books if lead for line in [f"- {lead}", *(f"    - {v}" for v in volumes)]]
+    if not lines:
         return []
-    return ["", heading(2, esc(t(lang, "ebooks")), "ebooks"), "", esc(t(lang, "ebooks_intro")), "", *links]
-
+    return ["", heading(2, esc(t(lang, "ebooks")), "ebooks"), "", esc(t(lang, "ebooks_intro")), "", *lines]

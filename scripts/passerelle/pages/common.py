@@ -8,7 +8,7 @@ from .. import settings, urls
 from ..kinds import BRIEF
 from ..markup import attr, esc, heading, link, paragraph, span, strip_comments
 from ..records import Document, Page, PageInfo
-from ..context import SiteContext
+from ..context import SiteContext, volume_label
 
 LISTING_PAGE_SIZE = 50
 MEDIA_LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*<?)\.\./media/", re.M)
@@ -150,13 +150,19 @@ def file_size(lang: str, size: int) -> str:
     return t(lang, "size_mb").format(n=number.replace(".", ",") if lang == "fr" else number)
 
 
-def ebook_link(ctx: SiteContext, lang: str, here: str, key: str, audience: str = "") -> str:
-    """A link to an e-book (``urls.ebook``) with its size, its text from strings.yml ``key``; '' when the
-    build made no such book (no brief for that reader in that language)."""
-    target = urls.ebook(lang, audience)
-    size = ctx.download_size(target)
-    if size is None:
-        return ""
-    label = t(lang, key).format(size=file_size(lang, size),
-                                audience=ctx.model.audiences[audience].landing[lang] if audience else "")
-    return link(esc(label), urls.link(here, target))
+def ebook_links(ctx: SiteContext, lang: str, here: str, key: str, audience: str = "") -> tuple[str, list[str]]:
+    """Links to an e-book (``urls.ebook``) with their sizes, text from strings.yml ``key``: (the link, []) for a
+    book in one volume, else (the text of ``key``_volumes, a link per volume); ('', []) when the build made no
+    such book (no brief for that reader in that language)."""
+    volumes = ctx.ebook_volumes(lang, audience)
+    sizes = [ctx.download_size(urls.ebook(lang, audience, n)) for n in range(1, len(volumes) + 1)]
+    if not volumes or None in sizes:
+        return "", []
+    name = ctx.model.audiences[audience].landing[lang] if audience else ""
+    if len(volumes) == 1:
+        label = t(lang, key).format(size=file_size(lang, sizes[0]), audience=name)
+        return link(esc(label), urls.link(here, urls.ebook(lang, audience))), []
+    links = [link(esc(t(lang, "ebook_volume_size").format(volume=volume_label(lang, n, docs), size=file_size(lang, size))),
+                  urls.link(here, urls.ebook(lang, audience, n)))
+             for n, (docs, size) in enumerate(zip(volumes, sizes), 1)]
+    return esc(t(lang, f"{key}_volumes").format(audience=name)), links

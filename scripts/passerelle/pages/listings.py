@@ -5,7 +5,7 @@ from .. import urls
 from ..kinds import BRIEF
 from ..markup import esc, heading, link
 from ..records import LANGS, Page
-from .common import ebook_link, key_messages_item, list_item, page, paginated, t
+from .common import ebook_links, key_messages_item, list_item, page, paginated, t
 from ..context import SiteContext, newest_first
 
 HOME_LATEST = 10
@@ -37,6 +37,12 @@ def home(ctx: SiteContext, lang: str) -> Page:
     return page(here, t(lang, "home_title"), lines, description=t(lang, "site_tagline"))
 
 
+def ebook_lead(ctx: SiteContext, lang: str, here: str, audience: str) -> list[str]:
+    """An audience landing page's e-book: one link, or a sentence and the list of its volumes."""
+    lead, volumes = ebook_links(ctx, lang, here, "ebook_download", audience)
+    return [lead, "", *(f"- {v}" for v in volumes), *([""] if volumes else [])]
+
+
 def audience_pages(ctx: SiteContext, lang: str) -> list[Page]:
     """A landing page per audience (briefs with a part for that reader, newest first) and their index."""
     here = urls.listing(lang, ("audiences",))
@@ -47,7 +53,7 @@ def audience_pages(ctx: SiteContext, lang: str) -> list[Page]:
                      f"{esc(spec.about[lang])}")
         docs = [d for d in newest_first(ctx.in_lang(lang)) if a in ctx.audience_parts(d)]
         item = lambda d, source, a=a: key_messages_item(d, source, urls.audience_view(BRIEF, lang, d.id, a))  # noqa: E731
-        ebook = lambda here, a=a: [ebook_link(ctx, lang, here, "ebook_download", a), ""]  # noqa: E731
+        ebook = lambda here, a=a: ebook_lead(ctx, lang, here, a)  # noqa: E731
         pages += paginated(lang, ("audiences", a), spec.landing[lang], t(lang, "audience_landing_intro"), docs, item,
                            lead=ebook if ctx.download_size(urls.ebook(lang, a)) else None)
     pages.append(page(here, t(lang, "by_audience"), index))
