@@ -2,9 +2,12 @@
 both languages, right `lang`, same-origin only, small pages, escaped front matter, reproducible."""
 from __future__ import annotations
 
+import html
 import hashlib
 import json
 import re
+
+import pytest
 from pathlib import Path
 
 from conftest import REPO, command, copy_project, minimal_brief
@@ -175,3 +178,18 @@ def test_feedback_links_open_prefilled_forms_when_the_repository_is_known(projec
     assert f'href="{base}correction.yml&amp;page=test-brief">Signaler une erreur</a>' in fr
     listing = (project / "site/briefs/index.html").read_text(encoding="utf-8")
     assert '<h2 id="y2026">2026' in listing  # the full list is grouped by year
+
+
+@pytest.mark.parametrize("title", ["Plain", "Colon: then text", "'quoted' and \"double\"", "  leading spaces",
+                                   "line\u2028separator and next\u0085line", "tab\there", "émoji 🌍 — «guillemets»",
+                                   "# not a comment", "- not a list", "yes", "null", "1e3", "x" * 1500])
+def test_front_matter_reads_back_as_written(title):
+    """The docs tree's front matter (libyaml's emitter when present) gives MkDocs back every title exactly."""
+    import yaml
+
+    from passerelle.records import PageInfo
+    from passerelle.sitegen.mkdocs_site import front_matter
+
+    text = front_matter(PageInfo(title, description=title))
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta["title"] == html.escape(title, quote=True) and meta["description"] == html.escape(" ".join(title.split()), quote=True)

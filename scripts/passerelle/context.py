@@ -83,9 +83,16 @@ class SiteContext:
         """The briefs of the language's e-book (or of one audience's), in volumes of at most EBOOK_VOLUME by
         publication date, the oldest volume first and each newest first inside: a new brief joins the last
         volume and an edit remakes only its own, as a journal's volumes."""
-        docs = sorted((d for d in self.in_lang(lang) if not audience or audience in self.audience_parts(d)),
-                      key=lambda d: (d.sort_date, d.id))
-        return [newest_first(docs[i:i + EBOOK_VOLUME]) for i in range(0, len(docs), EBOOK_VOLUME)]
+        key = (lang, audience, EBOOK_VOLUME)
+        if key not in self._ebook_volumes:
+            docs = sorted((d for d in self.in_lang(lang) if not audience or audience in self.audience_parts(d)),
+                          key=lambda d: (d.sort_date, d.id))
+            self._ebook_volumes[key] = [newest_first(docs[i:i + EBOOK_VOLUME]) for i in range(0, len(docs), EBOOK_VOLUME)]
+        return self._ebook_volumes[key]
+
+    @cached_property
+    def _ebook_volumes(self) -> dict[tuple[str, str, int], list[list[Document]]]:
+        return {}  # filled by ebook_volumes: every paginated audience page asks for its book's volumes
 
     def has_handout(self, doc: Document, audience: str) -> bool:
         """A part with text gets a printable handout (the handouts export and the pages agree on this)."""

@@ -102,9 +102,8 @@ def published(path: str) -> str:
     """Where a source page or file is served, relative to the site root: ``fr/briefs/x/index.md`` ->
     ``fr/briefs/x/``, ``en/about.md`` -> ``about/``, ``en/briefs/x/x.bib`` -> ``briefs/x/x.bib``."""
     lang, rest = path.split("/", 1)
-    if rest.endswith(".md"):
-        rest = posixpath.relpath(url_folder(path), lang) + "/"
-        rest = "" if rest == "./" else rest
+    if rest.endswith(".md"):  # the folder the page is served as, below the language's (string work: every page)
+        rest = rest[: -len(INDEX)] if rest == INDEX or rest.endswith("/" + INDEX) else rest[:-3] + "/"
     return ("" if lang == DEFAULT_LANG else f"{lang}/") + rest
 
 

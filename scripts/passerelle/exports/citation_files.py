@@ -7,7 +7,7 @@ import json
 from .. import cache, urls
 from ..kinds import BRIEF
 from ..context import SiteContext
-from ..records import Asset, BibEntry, Document
+from ..records import Asset, BibEntry
 from . import citations
 
 
@@ -18,13 +18,13 @@ def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:  # noqa: ARG0
             entries = ctx.literature.cited_by(doc)
             pages = [urls.document(BRIEF, doc.lang, doc.id)]
             pages += [urls.audience_view(BRIEF, doc.lang, doc.id, a) for a in ctx.audience_parts(doc)]
-            for page in pages:
-                out += _files(doc, page, entries, ctx.literature.strings)
+            files = _formats(entries, ctx.literature.strings)  # made once, published beside every view
+            out += [Asset(urls.download(page, doc.id, suffix), data, (doc.path,))
+                    for page in pages for suffix, data in files.items()]
     return out
 
 
-def _files(doc: Document, page: str, entries: list[BibEntry], strings: dict[str, str]) -> list[Asset]:
+def _formats(entries: list[BibEntry], strings: dict[str, str]) -> dict[str, bytes]:
     csl = json.dumps([citations.to_csl_json(e) for e in entries], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    return [Asset(urls.download(page, doc.id, ".bib"), citations.to_bibtex(entries, strings).encode("utf-8"), (doc.path,)),
-            Asset(urls.download(page, doc.id, ".ris"), "".join(citations.to_ris(e) for e in entries).encode("utf-8"), (doc.path,)),
-            Asset(urls.download(page, doc.id, ".json"), csl.encode("utf-8"), (doc.path,))]
+    return {".bib": citations.to_bibtex(entries, strings).encode("utf-8"),
+            ".ris": "".join(citations.to_ris(e) for e in entries).encode("utf-8"), ".json": csl.encode("utf-8")}
