@@ -102,6 +102,13 @@ def test_addresses():
     assert urls.link(view, urls.download(view, "x", ".ris")) == "funders/x.ris"
     assert urls.href(urls.document(PILOT, "fr", "p"), urls.document(PILOT, "en", "p")) == "../../../pilots/p/"
     assert urls.href(urls.document(BRIEF, "en", "b"), urls.document(BRIEF, "fr", "b")) == "../../fr/briefs/b/"
+    # links are made by splitting addresses, not by os.path: the same answers as posixpath.relpath
+    import itertools
+    import posixpath
+    sources = [urls.home("en"), urls.home("fr"), view, urls.document(PILOT, "en", "p"), urls.topic("fr", "employment"),
+               urls.single("en", "about"), urls.download(view, "x", ".bib"), urls.listing("fr", ("briefs",))]
+    for page, target in itertools.product(sources, sources):
+        assert urls.link(page, target) == posixpath.relpath(target, posixpath.dirname(page)), (page, target)
 
 
 PILOT_EN = """---

@@ -71,9 +71,10 @@ def test_the_folder_works_from_file_with_no_request(offline):
         with page.expect_navigation():
             page.click("a[href='frontline/index.html']")
         assert page.url.endswith(f"/briefs/{BRIEF}/frontline/index.html")
-        bib = page.locator(f"a[href='{BRIEF}.bib']")  # downloads sit beside the page
-        assert bib.count() == 1 and bib.evaluate("a => a.href") == (folder / "briefs" / BRIEF / "frontline" / f"{BRIEF}.bib").as_uri()
-        assert (folder / "briefs" / BRIEF / "frontline" / f"{BRIEF}.bib").is_file()
+        bib = page.locator(f"a[href='../{BRIEF}.bib']")  # a view links its brief's sources, published once
+        assert bib.count() == 1 and bib.evaluate("a => a.href") == (folder / "briefs" / BRIEF / f"{BRIEF}.bib").as_uri()
+        assert (folder / "briefs" / BRIEF / f"{BRIEF}.bib").is_file()
+        assert not (folder / "briefs" / BRIEF / "frontline" / f"{BRIEF}.bib").exists()
         page.locator(".md-header__option .md-select").first.hover()  # the language menu
         with page.expect_navigation():
             page.locator(".md-select__link[hreflang='fr']").first.click()

@@ -130,3 +130,30 @@ def test_committed_profiles_load_nothing_from_another_origin():
     for profile in profiles:
         found = re.findall(r"https?://[^\"' )]+", profile.read_text(encoding="utf-8"))
         assert all(u.startswith("http://www.w3.org/") for u in found), (profile.name, found)
+
+
+def test_a_file_memo_reads_only_files_written_since(tmp_path: Path):
+    """The whole-site passes after MkDocs (used classes, the worker's revisions) reuse what they read from a
+    file while its size and time are unchanged, and read it again once it is rewritten."""
+    import os
+
+    from passerelle.sitegen.incremental import FileMemo
+
+    page = tmp_path / "page.html"
+    page.write_text('<p class="a b">', encoding="utf-8")
+    reads: list[str] = []
+
+    def classes(path: Path) -> str:
+        reads.append(path.name)
+        return path.read_text(encoding="utf-8")
+
+    first = FileMemo()
+    assert first.value(page, "page.html", classes) == '<p class="a b">'
+    again = FileMemo(first.saved())
+    assert again.value(page, "page.html", classes) == '<p class="a b">' and reads == ["page.html"]
+    page.write_text('<p class="a c">', encoding="utf-8")
+    st = page.stat()
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 1))  # same size: its time tells it was rewritten
+    third = FileMemo(again.saved())
+    assert third.value(page, "page.html", classes) == '<p class="a c">' and reads == ["page.html", "page.html"]
+    assert third.saved()["values"] == ['<p class="a c">']

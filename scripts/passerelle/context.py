@@ -106,8 +106,8 @@ class SiteContext:
         seen: dict[str, Document] = {}
         for tag in sorted(mine):
             for other in self._by_tag.get((doc.lang, tag), ())[:RELATED_CANDIDATES + 1]:
-                if other.id != doc.id:
-                    seen.setdefault(other.id, other)
+                if other.path != doc.path:
+                    seen.setdefault(other.path, other)
         self.counts["related_pairs"] = self.counts.get("related_pairs", 0) + len(seen)
         scored = []
         for other in seen.values():
@@ -116,7 +116,14 @@ class SiteContext:
         return [o for _, _, o in sorted(scored, key=lambda t: (t[0], t[1]))[:limit]]
 
     def _tag_ids(self, doc: Document) -> frozenset[str]:
-        return frozenset(t.id for t in self.extra(doc).tags)
+        found = self._tag_sets.get(doc.path)
+        if found is None:
+            found = self._tag_sets[doc.path] = frozenset(t.id for t in self.extra(doc).tags)
+        return found
+
+    @cached_property
+    def _tag_sets(self) -> dict[str, frozenset[str]]:
+        return {}  # filled by _tag_ids: related() compares each document with a few hundred others
 
     @cached_property
     def _by_tag(self) -> dict[tuple[str, str], list[Document]]:

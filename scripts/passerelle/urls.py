@@ -126,15 +126,26 @@ def absolute(path: str) -> str:
 def link(page: str, target: str) -> str:
     """A Markdown link from a page's source to another source (page or file); the site generator
     turns links between sources into links between published addresses."""
-    return posixpath.relpath(target, posixpath.dirname(page))
+    return relative(target, posixpath.dirname(page))
 
 
 def href(page: str, target: str) -> str:
     """An HTML link from one published page to another (for raw HTML, which no generator rewrites)."""
     here = published(page)
     there = published(target)
-    rel = posixpath.relpath(there or ".", here or ".")
+    rel = relative(there or ".", here or ".")
     return rel + "/" if there.endswith("/") or not there else rel
+
+
+def relative(target: str, start: str) -> str:
+    """``posixpath.relpath`` for the addresses above (relative, normalised: no '..', no '//'), by splitting
+    on '/' and not through the working directory: a thousand-brief site makes a million of these links."""
+    to = [p for p in target.split("/") if p and p != "."]
+    here = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 # ---------------------------------------------------------------- open data, feeds, absolute addresses

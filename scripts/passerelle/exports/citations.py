@@ -8,6 +8,7 @@ locales, so no style or locale is ever downloaded. Names are read from the entry
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -79,8 +80,10 @@ def _braced(text: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def _raw_names(raw: str, field: str) -> list | None:
-    """Name parts of ``field`` as written in the raw entry, or None when they cannot be read there."""
+    """Name parts of ``field`` as written in the raw entry, or None when they cannot be read there. Kept per
+    entry: a cited entry is written out (CSL-JSON, RIS, e-books) once for each brief that cites it."""
     try:
         library = bibtexparser.parse_string(raw, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     except Exception:  # noqa: BLE001 - the loader already reported what is wrong with the entry

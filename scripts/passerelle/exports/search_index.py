@@ -58,7 +58,7 @@ class SearchIndexError(Exception):
 
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
-    per_lang = {lang: _entries(ctx, lang) for lang in LANGS}
+    per_lang = {lang: _entries(ctx, lang, store) for lang in LANGS}
     specs = []
     for lang in LANGS:
         entries = per_lang[lang]
@@ -117,22 +117,34 @@ def _plain(markdown: str) -> str:
     return readability.to_plain(markdown).text.replace("\n\n", " ")
 
 
-def _entries(ctx: SiteContext, lang: str) -> list[dict]:
+def _plain_parts(doc: Document, store: cache.Cache) -> tuple[str, str]:
+    """A document's key messages and the rest of its sections as plain text, cached by its Markdown (the
+    plain text of two thousand documents is most of the export's own time)."""
+    def make() -> bytes:
+        keys = _plain(doc.section("key-messages"))
+        body = " ".join(_plain(s.body) for s in doc.sections if s.id != "key-messages")
+        return json.dumps([keys, body], ensure_ascii=False).encode("utf-8")
+
+    keys, body = json.loads(store.get_or_make(cache.key("plain", INDEX_VERSION, doc.kind, doc.body), make))
+    return keys, body
+
+
+def _entries(ctx: SiteContext, lang: str, store: cache.Cache) -> list[dict]:
     """One entry per document id of every kind, in this language or else in the language it exists in."""
     labels = _labels(lang)
     out = []
     for kind in KINDS:
         for doc_id, langs in ctx.documents(kind).items():
             doc = langs.get(lang) or next(iter(langs.values()))
-            out.append(_entry(ctx, kind, doc, lang, labels))
+            out.append(_entry(ctx, kind, doc, lang, labels, _plain_parts(doc, store)))
     return out
 
 
-def _entry(ctx: SiteContext, kind: ContentKind, doc: Document, lang: str, labels: dict[str, str]) -> dict:
+def _entry(ctx: SiteContext, kind: ContentKind, doc: Document, lang: str, labels: dict[str, str],
+           plain: tuple[str, str]) -> dict:
     ref = f"{kind.name}:{doc.id}"
     tags = ctx.extra(doc).tags
-    keys = _plain(doc.section("key-messages"))
-    body = " ".join(_plain(s.body) for s in doc.sections if s.id != "key-messages")
+    keys, body = plain
     return {
         "tier1": {"id": ref, "title": doc.title, "summary": doc.summary, "keys": keys,
                   "tags": " ".join(labels.get(t.id, t.label) for t in tags),

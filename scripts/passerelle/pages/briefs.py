@@ -46,12 +46,14 @@ def role_links(ctx: SiteContext, doc: Document, here: str, current: str | None) 
 
 
 def cite_this(ctx: SiteContext, doc: Document, here: str, audience: str | None = None) -> list[str]:
-    """The formatted reference (pandoc citeproc) and the source in three formats, beside the page."""
+    """The formatted reference (pandoc citeproc) and the source in three formats, beside the brief's page
+    (``citation_files``); an audience view's handout beside the view."""
     refs = ctx.references.get(doc.lang, {})
     lines = [heading(2, esc(t(doc.lang, "cite_this")), "source"), ""]
     lines += [f"- {from_pandoc(refs[e.key]) if refs.get(e.key) else reference(e.fields)}"
               for e in ctx.literature.cited_by(doc)]
-    downloads = [link(name, urls.link(here, urls.download(here, doc.id, suffix))) for name, suffix in CITATION_FORMATS]
+    own_page = urls.document(BRIEF, doc.lang, doc.id)
+    downloads = [link(name, urls.link(here, urls.download(own_page, doc.id, suffix))) for name, suffix in CITATION_FORMATS]
     lines += ["", f"{esc(t(doc.lang, 'download_citation'))}: " + " · ".join(downloads)]
     if audience and ctx.has_handout(doc, audience):
         target = urls.link(here, urls.download(here, doc.id, f"-{audience}.docx"))

@@ -20,9 +20,10 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 STATE = ".passerelle-state.json"
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 UNTRACKED = {"build-report.json"}  # written into the site after the generator, every build
 
 
@@ -47,15 +48,24 @@ def read_state(build_dir: Path) -> dict:
 
 def site_files(site: Path) -> dict[str, list[int]]:
     """Every file of the site with its size and modification time (ns): cheap, and changed by any write."""
-    out = {}
-    for folder, _, names in os.walk(site):
-        for name in names:
-            path = Path(folder) / name
-            rel = path.relative_to(site).as_posix()
-            if rel not in UNTRACKED:
-                st = path.stat()
-                out[rel] = [st.st_size, st.st_mtime_ns]
+    out: dict[str, list[int]] = {}
+    _scan(str(site), "", out)
     return out
+
+
+def _scan(folder: str, prefix: str, out: dict[str, list[int]]) -> None:
+    """``site_files`` of one folder, by ``os.scandir`` (forty thousand files: a fifth of the time of Path objects)."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, rel + "/", out)
+        elif rel not in UNTRACKED:
+            st = entry.stat()
+            out[rel] = [st.st_size, st.st_mtime_ns]
 
 
 def plan(state: dict, tree: dict[str, str], config_key: str, site: Path) -> Plan:
@@ -69,8 +79,39 @@ def plan(state: dict, tree: dict[str, str], config_key: str, site: Path) -> Plan
     return Plan("dirty" if changed else "skip", changed, removed)
 
 
-def write_state(build_dir: Path, tree: dict[str, str], config_key: str, site: Path) -> None:
-    state = {"version": STATE_VERSION, "config": config_key, "files": tree, "site": site_files(site)}
+class FileMemo:
+    """What a pass over the whole site computed from each file (its revision, its classes), reused while the
+    file has the size and modification time it had: after one edit, a dirty build rewrites a handful of
+    forty thousand files. Kept in the state file under a name (``write_state``); values are strings."""
+
+    def __init__(self, saved: dict | None = None):
+        values = (saved or {}).get("values", [])
+        self._old = {rel: (size, ns, values[i]) for rel, (size, ns, i) in (saved or {}).get("files", {}).items()}
+        self._new: dict[str, tuple[int, int, str]] = {}
+
+    def value(self, path: Path, rel: str, make: Callable[[Path], str], stat: list[int] | None = None) -> str:
+        """``make(path)``, or what it gave for the same file before; ``stat``: its [size, time] if known."""
+        size, ns = stat or (lambda st: (st.st_size, st.st_mtime_ns))(path.stat())
+        old = self._old.get(rel)
+        found = old[2] if old and old[:2] == (size, ns) else make(path)
+        self._new[rel] = (size, ns, found)
+        return found
+
+    def saved(self) -> dict:
+        """The memo as JSON, each distinct value once (many pages share their classes)."""
+        index: dict[str, int] = {}
+        files = {rel: [size, ns, index.setdefault(v, len(index))] for rel, (size, ns, v) in sorted(self._new.items())}
+        return {"values": list(index), "files": files}
+
+
+def memo(state: dict, name: str) -> FileMemo:
+    return FileMemo(state.get("memos", {}).get(name))
+
+
+def write_state(build_dir: Path, tree: dict[str, str], config_key: str, site: Path,
+                memos: dict[str, FileMemo] | None = None) -> None:
+    state = {"version": STATE_VERSION, "config": config_key, "files": tree, "site": site_files(site),
+             "memos": {name: m.saved() for name, m in (memos or {}).items()}}
     (build_dir / STATE).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
 
 

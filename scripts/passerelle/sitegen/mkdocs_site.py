@@ -63,19 +63,21 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     warnings = build_site(build_dir / "mkdocs.yml", source_date, dirty=plan.mode == "dirty")
     for path, data in kept.items():
         path.write_bytes(data)
-    finish_site(site_dir, pages, offline)
-    incremental.write_state(build_dir, tree, key, site_dir)
+    memos = {name: incremental.memo(state, name) for name in ("classes", "revisions")}
+    finish_site(site_dir, pages, offline, memos)
+    incremental.write_state(build_dir, tree, key, site_dir, memos)
     return SiteUpdate(warnings, plan.mode, len(plan.changed))
 
 
-def finish_site(site_dir: Path, pages: list[Page], offline: bool) -> None:
+def finish_site(site_dir: Path, pages: list[Page], offline: bool, memos: dict[str, incremental.FileMemo]) -> None:
     """What follows MkDocs, before the site's state is recorded: sitemaps, the slimmed stylesheet, the folder
-    bundle (``offline``), and last the service worker, whose revisions hash the files as published."""
+    bundle (``offline``), and last the service worker, whose revisions hash the files as published. Both
+    whole-site passes reuse what they read from files a dirty build left alone (``memos``)."""
     write_sitemaps(site_dir, pages)
-    slim_stylesheets(site_dir)  # offline issue: the first view's weight
+    slim_stylesheets(site_dir, memos["classes"])  # offline issue: the first view's weight
     if offline:
         make_bundle(site_dir)
-    webapp.write_worker(site_dir)
+    webapp.write_worker(site_dir, memos["revisions"])
 
 
 def _pages_outside_content(site_dir: Path) -> dict[Path, bytes]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .incremental import FileMemo
+
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -17,27 +19,34 @@ SELECTOR_LIST = re.compile(r",(?![^()]*\))")
 NESTED = ("@media", "@supports", "@container", "@layer")
 
 
-def slim_stylesheets(site: Path) -> None:
+def slim_stylesheets(site: Path, memo: FileMemo | None = None) -> None:
     """Slim from Material's own copy, not the site's: a dirty build leaves the slimmed file in place, and a
-    page it renders may use a rule the last build dropped."""
+    page it renders may use a rule the last build dropped. ``memo``: the classes of files read before."""
     import material
 
     theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
-    used = used_classes(site)
+    used = used_classes(site, memo or FileMemo())
     for css in sorted((site / "assets" / "stylesheets").glob("main.*.min.css")):
         source = theme / css.name
         text = (source if source.is_file() else css).read_text(encoding="utf-8")
         css.write_text(without_unused(text, used), encoding="utf-8")
 
 
-def used_classes(site: Path) -> set[str]:
+def used_classes(site: Path, memo: FileMemo) -> set[str]:
     used: set[str] = set()
     for page in site.rglob("*.html"):
-        for m in CLASS_ATTR.finditer(page.read_text(encoding="utf-8")):
-            used.update(m.group(1).split())
+        used.update(memo.value(page, page.relative_to(site).as_posix(), _page_classes).split())
     for script in (site / "assets").rglob("*.js"):
-        used.update(WORD.findall(script.read_text(encoding="utf-8")))
+        used.update(memo.value(script, script.relative_to(site).as_posix(), _script_words).split())
     return used
+
+
+def _page_classes(page: Path) -> str:
+    return " ".join(sorted({c for m in CLASS_ATTR.finditer(page.read_text(encoding="utf-8")) for c in m.group(1).split()}))
+
+
+def _script_words(script: Path) -> str:
+    return " ".join(sorted(set(WORD.findall(script.read_text(encoding="utf-8")))))
 
 
 def without_unused(css: str, used: set[str]) -> str:

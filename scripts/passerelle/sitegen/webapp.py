@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 from .. import urls
 from ..kinds import KINDS
 from ..records import DEFAULT_LANG, LANGS, Asset
+from .incremental import FileMemo, site_files
 
 WORKER = "sw.js"
 LISTS = "precache"
@@ -40,6 +41,10 @@ HREF = re.compile(r'<a\b[^>]*?\shref="([^"#?]+)')
 
 def revision(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _file_revision(path: Path) -> str:
+    return revision(path.read_bytes())
 
 
 def prefix(lang: str) -> str:
@@ -86,12 +91,15 @@ def _is_search(path: str, lang: str) -> bool:
     return _search_part(path) in ("client", lang)
 
 
-def write_worker(site: Path) -> str:
-    """Write ``sw.js`` and the precache lists into the built site; return the worker's version."""
+def write_worker(site: Path, memo: FileMemo | None = None) -> str:
+    """Write ``sw.js`` and the precache lists into the built site; return the worker's version. ``memo``:
+    the revisions of files hashed before, reused while a file is unchanged."""
     for old in [site / WORKER, *sorted((site / LISTS).glob("*.json"))]:
         old.unlink(missing_ok=True)
-    files = {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*")) if p.is_file()}
-    revs = {path: revision(file.read_bytes()) for path, file in files.items() if path not in NOT_HASHED}
+    memo = memo or FileMemo()
+    stats = dict(sorted(site_files(site).items()))
+    files = {path: site / path for path in stats}
+    revs = {path: memo.value(file, path, _file_revision, stats[path]) for path, file in files.items() if path not in NOT_HASHED}
     version = revision("\n".join(f"{p}:{r}" for p, r in sorted(revs.items())).encode("utf-8")
                        + TEMPLATE.read_bytes())
     addresses = _addresses(revs, search_versions(site))
@@ -99,7 +107,7 @@ def write_worker(site: Path) -> str:
     for lang in LANGS:
         first, every = precache_lists(site, lang, revs, addresses)
         for name, entries in ((f"{lang}.json", first), (f"{lang}-all.json", every)):
-            body = {"version": version, "lang": lang, "entries": [[u, revs[f], files[f].stat().st_size]
+            body = {"version": version, "lang": lang, "entries": [[u, revs[f], stats[f][0]]
                                                                   for u, f in sorted(entries.items())]}
             (site / LISTS / name).write_text(json.dumps(body, separators=(",", ":")) + "\n", encoding="utf-8")
     settings = {"VERSION": version, "LISTS": LISTS + "/", "PREFIXES": {lang: prefix(lang) for lang in LANGS},
