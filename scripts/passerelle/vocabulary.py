@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import report
+from . import report, settings
 from .records import LANGS, Diagnostic
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "vocabulary.yml"
@@ -128,21 +128,13 @@ def _read(path: Path, check: _Checker) -> tuple[bytes, dict]:
     except UnicodeDecodeError:
         check.fail("utf8")
     try:
-        data = _yaml(check.text)
+        data = settings.read_yaml(check.text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         check.fail("yaml", line=mark.line + 1 if mark else 1, problem=str(getattr(exc, "problem", exc)))
     if not isinstance(data, dict):
         check.fail("mapping")
     return raw, data
-
-
-def _yaml(text: str):
-    """libyaml's reading (ten times faster); on an error, PyYAML's own, whose message a maintainer reads."""
-    try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
 
 
 def _threshold(value, check: _Checker, where: str) -> Threshold:

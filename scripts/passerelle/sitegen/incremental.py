@@ -91,7 +91,10 @@ class FileMemo:
 
     def value(self, path: Path, rel: str, make: Callable[[Path], str], stat: list[int] | None = None) -> str:
         """``make(path)``, or what it gave for the same file before; ``stat``: its [size, time] if known."""
-        size, ns = stat or (lambda st: (st.st_size, st.st_mtime_ns))(path.stat())
+        if stat is None:
+            st = path.stat()
+            stat = [st.st_size, st.st_mtime_ns]
+        size, ns = stat
         old = self._old.get(rel)
         found = old[2] if old and old[:2] == (size, ns) else make(path)
         self._new[rel] = (size, ns, found)
