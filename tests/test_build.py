@@ -47,6 +47,18 @@ def test_every_brief_in_both_languages_with_alternates(bundled_site: Path):
         assert f'href="../../../briefs/{bid}/" hreflang="en"' in fr
 
 
+def test_each_language_has_its_own_not_found_page(bundled_site: Path):
+    """The languages build at once, each in its own MkDocs process (sitegen/mkdocs_site.py); each language's
+    404 page is at its own address, in its language, and its language switch goes to the other home page."""
+    site = bundled_site / "site"
+    en, fr = ((site / path).read_text(encoding="utf-8") for path in ("404.html", "fr/404.html"))
+    assert '<html lang="en"' in en and '<html lang="fr"' in fr
+    for page in (en, fr):
+        switch = re.findall(r'<a href="([^"]*)" hreflang="(en|fr)" class="md-select__link"', page)
+        assert sorted(lang for _, lang in switch) == ["en", "fr"], switch
+        assert all(href in ("/", "/fr/") for href, _ in switch), switch
+
+
 def test_every_page_declares_its_language(bundled_site: Path):
     site = bundled_site / "site"
     for page in pages(site):

@@ -157,3 +157,66 @@ def test_a_file_memo_reads_only_files_written_since(tmp_path: Path):
     third = FileMemo(again.saved())
     assert third.value(page, "page.html", classes) == '<p class="a c">' and reads == ["page.html", "page.html"]
     assert third.saved()["values"] == ['<p class="a c">']
+
+
+def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeypatch):
+    """`check` keeps each document's own findings by content (validate.remembered): the same project gives the
+    same diagnostics from the store as computed afresh, arguments' types included; after one edit, only that
+    file's rules run again; the rules across files always run whole (here: a duplicate id made by the edit)."""
+    from passerelle import load, validate
+    from passerelle.cache import Cache
+
+    root = copy_project(REPO, tmp_path / "p")
+    broken = root / "content" / "briefs" / "broken.en.md"  # findings with arguments of every kind
+    broken.write_text("---\nid: other\ntitle: x\nsummary: 3\n---\n\n<script>x</script> [a](javascript:alert(1))\n",
+                      encoding="utf-8")
+    store = Cache(tmp_path / "validate", ".json")
+    calls: list[str] = []
+    real = validate.check_document
+
+    def counted(doc, media=frozenset()):
+        calls.append(doc.path)
+        return real(doc, media)
+
+    monkeypatch.setattr(validate, "check_document", counted)
+    project = load.load_project(root)
+    fresh = validate.validate(project)
+    n_docs = len(calls)
+    assert validate.validate(project, store) == fresh and len(calls) == 2 * n_docs
+    assert {d.code for d in fresh if d.path.endswith("broken.en.md")} >= {"id-mismatch", "raw-html"}
+    assert validate.validate(project, store) == fresh and len(calls) == 2 * n_docs  # all from the store
+    brief = root / "content" / "briefs" / "data-sharing-culture.en.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("id: \"data-sharing-culture\"", "id: other", 1),
+                     encoding="utf-8")
+    edited = load.load_project(root)
+    calls.clear()
+    found = validate.validate(edited, store)
+    assert calls == ["content/briefs/data-sharing-culture.en.md"]
+    assert found == validate.validate(edited)
+    assert "duplicate-id" in {d.code for d in found}
+
+
+def test_download_sizes_wait_for_the_exports_made_beside_the_pages():
+    """The exports run in a background thread while the pages render (exports.running); a page that shows a
+    download's size waits for them, and gets the size of the file as made."""
+    import threading
+    import types
+
+    from passerelle import exports
+    from passerelle.records import Asset
+
+    release = threading.Event()
+
+    def generate(ctx, store):
+        release.wait(5)
+        return [Asset("en/ebooks/book.epub", b"x" * 1234, ())]
+
+    slow = types.SimpleNamespace(__name__="passerelle.exports.slow", generate=generate)
+    original, exports.EXPORTS = exports.EXPORTS, (slow,)
+    try:
+        with exports.running(None, Path("/nonexistent"), None) as made:
+            threading.Timer(0.2, release.set).start()
+            assert made.get("en/ebooks/book.epub") == 1234 and release.is_set()
+            assert [a.path for a in made.assets()] == ["en/ebooks/book.epub"] and len(made) == 1
+    finally:
+        exports.EXPORTS = original

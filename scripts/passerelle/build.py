@@ -24,7 +24,7 @@ FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has 
 def check(root: Path) -> Checked:
     readability.remember_measures(Cache.for_project(root, "readability", ".json"))  # measured once per text
     project = load.load_project(root)
-    return Checked(project, validate.validate(project))
+    return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
 
 
 def build(root: Path, offline: bool = False) -> BuildResult:
@@ -37,9 +37,9 @@ def build(root: Path, offline: bool = False) -> BuildResult:
         project = publishable(checked)
     with timed(seconds, "enrich"):
         ctx = collect(root, project)
-    assets = exports.render(ctx, root, seconds)
-    ctx = dataclasses.replace(ctx, downloads={a.path: len(a.data) for a in assets})  # pages show download sizes
-    site_pages = pages.render(ctx, seconds)
+    with exports.running(ctx, root, seconds) as made:  # exports beside the pages: their seconds overlap
+        site_pages = pages.render(dataclasses.replace(ctx, downloads=made), seconds)  # pages show download sizes
+        assets = made.assets()
     site = root / SITE_DIR
     with timed(seconds, "site"):
         update = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project), offline)

@@ -4,6 +4,7 @@ the whole corpus, reads the same context and stays pure."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +31,7 @@ class SiteContext:
     model: ContentModel = field(default_factory=settings.content_model)
     entry_tags: dict[str, dict[str, tuple[Labelled, ...]]] = field(default_factory=dict)  # BibTeX key -> lang -> tags
     counts: dict[str, int] = field(default_factory=dict, compare=False)  # work done, for complexity tests
-    downloads: dict[str, int] = field(default_factory=dict)  # an export's file (docs-tree path) -> its size in bytes
+    downloads: Mapping[str, int] = field(default_factory=dict)  # an export's file (docs-tree path) -> its size in bytes
 
     def download_size(self, path: str) -> int | None:
         """The size of a file an export made (pages link to e-books with their size); None when not made."""

@@ -67,6 +67,7 @@ def load_model(name: str):
                                          package=name.replace("_", "-"))) from None
 
 
+@lru_cache(maxsize=None)
 def model_id(name: str) -> str:
     """Name and version of a model for cache keys, read from package metadata so a warm run loads nothing."""
     try:

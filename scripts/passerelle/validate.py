@@ -1,6 +1,8 @@
-"""Stage 2: check loaded records against the content model. Pure: records in, diagnostics out."""
+"""Stage 2: check loaded records against the content model. Pure: records in, diagnostics out (a store, when
+given, only keeps each document's findings so that an unchanged file is not checked again)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -8,11 +10,13 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
 
-from . import addresses, readability, settings
+from . import addresses, cache, readability, settings
 from .kinds import BY_NAME, ContentKind
 from .literature import cited_entry_problems
 from .records import Diagnostic, Document, Project, Section, as_date
@@ -435,13 +439,44 @@ def check_manifest(project: Project) -> list[Diagnostic]:
             for address, line in project.manifest if address not in served]
 
 
-def validate(project: Project) -> list[Diagnostic]:
+def validate(project: Project, store: cache.Cache = cache.Cache(None)) -> list[Diagnostic]:
+    """Every rule on every document. ``store`` keeps each document's own findings by content (``remembered``);
+    the rules that need several files run whole every time."""
     out = list(project.diagnostics)
     media = frozenset(project.media)
+    media_key = cache.key(*sorted(media))
     for doc in project.documents:
-        out += check_document(doc, media)
+        out += remembered(doc, media, media_key, store)
     out += check_cross(project) + check_references(project) + check_aliases(project) + check_manifest(project)
     return sort_diagnostics(out)
+
+
+def remembered(doc: Document, media: frozenset[str], media_key: str, store: cache.Cache) -> list[Diagnostic]:
+    """``check_document``, or what it found for the same document, media files and rules before: after one
+    edit, ``check`` re-reads one file's rules, not a thousand's."""
+    address = cache.key("validate", rules_fingerprint(), media_key,
+                        repr((doc.path, doc.kind, doc.lang, doc.meta, doc.meta_lines, doc.body_line, doc.body)))
+    found = store.get(address)
+    if found is not None:
+        return diagnostics_from_json(found)
+    out = check_document(doc, media)
+    store.put(address, json.dumps([dataclasses.asdict(d) for d in out], ensure_ascii=False).encode("utf-8"))
+    return out
+
+
+def diagnostics_from_json(data: bytes) -> list[Diagnostic]:
+    """Diagnostics as ``remembered`` kept them; arguments that were tuples are tuples again."""
+    return [Diagnostic(**{**d, "args": tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in d["args"])})
+            for d in json.loads(data)]
+
+
+@lru_cache(maxsize=None)
+def rules_fingerprint() -> str:
+    """Everything a document's own findings depend on besides the document: this package's code and data
+    (schemas, content model, readability targets, messages). Any change there checks every file again."""
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return cache.key(*(f"{p.relative_to(package).as_posix()}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files))
 
 
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:

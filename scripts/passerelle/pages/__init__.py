@@ -16,14 +16,15 @@ GENERATORS: tuple[PageGenerator, ...] = (
     briefs.generate,  # the full brief, a view per audience, notices for missing translations
     pilots.generate,  # a page per pilot: facts, outcomes, sections, an embeddable card
     pilot_index.generate,  # the funder view of pilots, its filter pages and where they are (pilots issue)
-    listings.generate,  # home, briefs by year, audience landing pages
     topics.generate,
     literature.generate,
     glossary.generate,
     gap_map.generate,  # services and themes by populations: studies, briefs, pilots and the gaps
-    about.generate,
     open_data.generate,  # the data files, their schemas and fields, the feeds, the licence
     offline.generate,  # what the service worker shows for an address it has not kept, offline
+    # last, the pages with e-books' sizes: they wait for the exports, made meanwhile (``exports.running``)
+    listings.generate,  # home, briefs by year, audience landing pages
+    about.generate,
 )
 
 

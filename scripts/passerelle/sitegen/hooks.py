@@ -60,8 +60,23 @@ def absolute_alternates(output: str, page_url: str, default_lang: str) -> str:
     return output[:last] + f'\n    <link rel="alternate" href="{found[default_lang]}" hreflang="x-default">' + output[last:]
 
 
-def on_post_template(output_content, template_name, config):  # noqa: ARG001 - MkDocs hook signature
-    return valid_html(output_content) if template_name.endswith(".html") else output_content
+def on_post_template(output_content, template_name, config):
+    if not template_name.endswith(".html"):
+        return output_content
+    output = valid_html(output_content)
+    return not_found_page(output, config) if template_name == "404.html" else output
+
+
+def not_found_page(output: str, config) -> str:
+    """mkdocs-static-i18n renders every language's 404.html at the site's root: the default language's stays
+    there, another's goes to /<lang>/404.html and nothing is written at the root (languages may build at once)."""
+    lang = config.theme["language"]
+    if lang == config.plugins["i18n"].default_language:
+        return output
+    target = Path(config.site_dir) / lang / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return ""  # MkDocs writes no file for an empty template
 
 
 def on_post_page(output, page, config):
@@ -69,49 +84,3 @@ def on_post_page(output, page, config):
     if config.site_url and page.canonical_url:
         output = absolute_alternates(output, page.canonical_url, config.plugins["i18n"].default_language)
     return output
-
-
-_not_found_pages: dict[str, bytes] = {}
-
-
-THIRD_PARTY_SCRIPT = re.compile(r"https://unpkg\.com/[^\"'`]*")
-NO_OP_SCRIPT = "data:text/javascript,"
-
-
-ALTERNATE_SITEMAPS = 'M("link[rel=alternate]")'
-NO_ALTERNATE_SITEMAPS = 'M("link[rel=alternate][data-sitemap]")'
-
-
-def strip_third_party_scripts(site: Path) -> None:
-    """Material's bundle would fetch a polyfill and mermaid from a third-party CDN (unpkg) on browsers
-    or pages that need them; ours never should. The site makes no request outside its origin, so those
-    loads become empty scripts (no mermaid here; ResizeObserver exists in every supported browser)."""
-    for js in sorted((site / "assets" / "javascripts").glob("*.js")):
-        text = js.read_text(encoding="utf-8")
-        cleaned = THIRD_PARTY_SCRIPT.sub(NO_OP_SCRIPT, text)
-        # Material's language switch fetches sitemap.xml beside each hreflang alternate of every page (two 404s
-        # and the sitemap); the switch's links already name the same page in the other language (offline issue)
-        cleaned = cleaned.replace(ALTERNATE_SITEMAPS, NO_ALTERNATE_SITEMAPS)
-        if cleaned != text:
-            js.write_text(cleaned, encoding="utf-8")
-
-
-def on_post_build(config):
-    strip_third_party_scripts(Path(config.site_dir))  # also: no sitemap look-ups by the language switch
-    keep_one_404_per_language(config)
-
-
-def keep_one_404_per_language(config):
-    """mkdocs-static-i18n builds every language into the same site root, so each pass overwrites
-    404.html: keep the default language's at the root and move the others to /<lang>/404.html."""
-    site = Path(config.site_dir)
-    lang = config.theme["language"]
-    page = site / "404.html"
-    if not page.exists():
-        return
-    _not_found_pages[lang] = page.read_bytes()
-    if lang != "en":
-        (site / lang).mkdir(exist_ok=True)
-        (site / lang / "404.html").write_bytes(_not_found_pages[lang])
-        if "en" in _not_found_pages:
-            page.write_bytes(_not_found_pages["en"])

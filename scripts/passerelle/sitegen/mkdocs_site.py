@@ -8,9 +8,11 @@ import html
 import importlib.metadata
 import io
 import logging
+import multiprocessing
 import os
+import re
 import shutil
-import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -59,10 +61,7 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     incremental.forget(build_dir)
     write_docs(build_dir / "docs", files, plan.changed, plan.removed)
     (build_dir / "mkdocs.yml").write_text(config, encoding="utf-8")
-    kept = _pages_outside_content(site_dir) if plan.mode == "dirty" else {}
-    warnings = build_site(build_dir / "mkdocs.yml", source_date, dirty=plan.mode == "dirty")
-    for path, data in kept.items():
-        path.write_bytes(data)
+    warnings = build_site(build_dir / "mkdocs.yml", site_dir, source_date, dirty=plan.mode == "dirty")
     memos = {name: incremental.memo(state, name) for name in ("classes", "revisions")}
     finish_site(site_dir, pages, offline, memos)
     incremental.write_state(build_dir, tree, key, site_dir, memos)
@@ -78,13 +77,6 @@ def finish_site(site_dir: Path, pages: list[Page], offline: bool, memos: dict[st
     if offline:
         make_bundle(site_dir)
     webapp.write_worker(site_dir, memos["revisions"])
-
-
-def _pages_outside_content(site_dir: Path) -> dict[Path, bytes]:
-    """The 404 pages, which depend on no content but which MkDocs renders in every build with the language
-    switch of the last page it rendered: a dirty build keeps those of the full build it updates."""
-    paths = [site_dir / "404.html"] + [site_dir / lang / "404.html" for lang in LANGS if lang != DEFAULT_LANG]
-    return {p: p.read_bytes() for p in paths if p.is_file()}
 
 
 def front_matter(info: PageInfo) -> str:
@@ -169,15 +161,58 @@ def config_key(root: Path, config: str, source_date: dt.date, offline: bool) -> 
 
 
 
-def build_site(config_path: Path, source_date: dt.date, dirty: bool = False) -> list[str]:
-    """Run MkDocs; return its warnings. Dates in the output come from the content, not the clock.
-    ``dirty``: render only the pages whose docs file is newer than their HTML (``incremental``)."""
+def build_site(config_path: Path, site_dir: Path, source_date: dt.date, dirty: bool = False) -> list[str]:
+    """Run MkDocs, every language at once, each in its own process (mkdocs-static-i18n alone builds them one
+    after the other, on one core); return its warnings. Dates in the output come from the content, not the
+    clock. ``dirty``: render only the pages whose docs file is newer than their HTML (``incremental``); a
+    full build empties the site first, then renders every page as new."""
+    from mkdocs.utils import clean_directory
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(source_date.year, source_date.month, source_date.day,
+                                                          tzinfo=dt.timezone.utc).timestamp()))
+    if not dirty:
+        clean_directory(str(site_dir))
+    others = [lang for lang in LANGS if lang != DEFAULT_LANG]
+    with ProcessPoolExecutor(max(1, len(others)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        running = [pool.submit(build_language, str(config_path), lang) for lang in others]
+        results = [build_language(str(config_path), DEFAULT_LANG)] + [r.result() for r in running]
+    strip_third_party_scripts(site_dir)  # once every language's build has copied the theme's scripts
+    warnings = [w for found, _ in results for w in found]
+    failures = [failure for _, failure in results if failure]
+    if failures:
+        raise BuildError("\n".join(warnings + failures))
+    return warnings
+
+
+THIRD_PARTY_SCRIPT = re.compile(r"https://unpkg\.com/[^\"'`]*")
+NO_OP_SCRIPT = "data:text/javascript,"
+
+
+ALTERNATE_SITEMAPS = 'M("link[rel=alternate]")'
+NO_ALTERNATE_SITEMAPS = 'M("link[rel=alternate][data-sitemap]")'
+
+
+def strip_third_party_scripts(site: Path) -> None:
+    """Material's bundle would fetch a polyfill and mermaid from a third-party CDN (unpkg) on browsers
+    or pages that need them; ours never should. The site makes no request outside its origin, so those
+    loads become empty scripts (no mermaid here; ResizeObserver exists in every supported browser)."""
+    for js in sorted((site / "assets" / "javascripts").glob("*.js")):
+        text = js.read_text(encoding="utf-8")
+        cleaned = THIRD_PARTY_SCRIPT.sub(NO_OP_SCRIPT, text)
+        # Material's language switch fetches sitemap.xml beside each hreflang alternate of every page (two 404s
+        # and the sitemap); the switch's links already name the same page in the other language (offline issue)
+        cleaned = cleaned.replace(ALTERNATE_SITEMAPS, NO_ALTERNATE_SITEMAPS)
+        if cleaned != text:
+            js.write_text(cleaned, encoding="utf-8")
+
+
+def build_language(config_path: str, lang: str) -> tuple[list[str], str]:
+    """MkDocs for one language of the site, as mkdocs-static-i18n would build it after the others (its
+    ``current_language``, and ``building`` so that it starts no other language): (warnings, failure or '')."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(source_date.year, source_date.month, source_date.day,
-                                                          tzinfo=dt.timezone.utc).timestamp()))
     records: list[str] = []
     handler = _Collect(records)
     logger = logging.getLogger("mkdocs")
@@ -185,28 +220,17 @@ def build_site(config_path: Path, source_date: dt.date, dirty: bool = False) -> 
     quiet = _NoDirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
-        with contextlib.redirect_stdout(io.StringIO()), _dirty_languages(dirty):
-            cfg = load_config(config_file=str(config_path), strict=True)
-            build(cfg, dirty=dirty)
+        with contextlib.redirect_stdout(io.StringIO()):
+            cfg = load_config(config_file=config_path, strict=True)
+            i18n = cfg.plugins["i18n"]
+            i18n.current_language, i18n.building = lang, True
+            build(cfg, dirty=True)  # on an emptied site (full build) every page is new
     except (Abort, ConfigurationError, OSError) as exc:
-        raise BuildError("\n".join(records + [str(exc)])) from None
+        return records, str(exc)
     finally:
         logger.removeHandler(handler)
         logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
-    return records
-
-
-@contextlib.contextmanager
-def _dirty_languages(dirty: bool):
-    """mkdocs-static-i18n builds its other languages dirty only when the command line says ``--dirty``."""
-    if not dirty:
-        yield
-        return
-    sys.argv.append("--dirty")
-    try:
-        yield
-    finally:
-        sys.argv.remove("--dirty")
+    return records, ""
 
 
 class _NoDirtyNotice(logging.Filter):
