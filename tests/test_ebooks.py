@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import posixpath
 import re
 import shutil
@@ -254,3 +255,40 @@ def test_a_large_book_comes_in_volumes_by_date_and_one_edit_remakes_only_its_vol
     assert sorted(p for p in remade if remade[p] != next(a.data for a in assets if a.path == p)) == sorted(
         urls.ebook("fr", a, n) for a in ("", *ctx.model.audiences)
         for n, v in enumerate(edited_ctx.ebook_volumes("fr", a), 1) if changed in v)
+
+
+def test_an_edit_reads_only_its_own_chapter_again_and_the_book_is_the_same_as_made_afresh(ctx, tmp_path, monkeypatch):
+    """Pandoc reads each chapter into its JSON form on its own and the cache keeps it: a book put together
+    from kept chapters is, byte for byte, the book made with no cache; after an edit to one section of one
+    brief, only that brief's chapter is read again."""
+    read: list[str] = []
+    reader = ebooks.run_reader
+    monkeypatch.setattr(ebooks, "run_reader", lambda chapters: read.extend(chapters) or reader(chapters))
+    store = cache.Cache(tmp_path / "ebooks", ".epub")
+    docs = newest_first(ctx.in_lang("en"))
+    assert ebooks.book(ctx, "en", docs, "", store) == ebooks.book(ctx, "en", docs, "", cache.Cache(None))
+    assert len(read) == 2 * (len(docs) + 3)  # contents by topic, every brief, glossary, references; twice
+
+    edited = next(d for d in docs if d.has_section("findings"))
+    sections = tuple(dataclasses.replace(s, body=s.body + "\n\nOne more finding, from the edit.") if s.id == "findings"
+                     else s for s in edited.sections)
+    changed = dataclasses.replace(edited, sections=sections)
+    documents = tuple(changed if d is edited else d for d in ctx.project.documents)
+    edited_ctx = dataclasses.replace(ctx, project=dataclasses.replace(ctx.project, documents=documents))
+    read.clear()
+    remade = ebooks.book(edited_ctx, "en", newest_first(edited_ctx.in_lang("en")), "", store)
+    assert len(read) == 1 and read[0].startswith(f"# {ebooks.text(changed.title)} {{#brief-{changed.id}}}")
+    with zipfile.ZipFile(io.BytesIO(remade)) as zf:
+        assert any("One more finding, from the edit." in zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xhtml"))
+    assert remade == ebooks.book(edited_ctx, "en", newest_first(edited_ctx.in_lang("en")), "", cache.Cache(None))
+
+
+def test_each_chapter_is_read_on_its_own_even_among_a_hundred():
+    """The chapters' names reach ``pandoc lua`` in a file (pandoc 3.9 crashes when given about 80 arguments);
+    a chapter's JSON is the same read alone or among others: its headings' identifiers are its own."""
+    chapters = [f"# Chapter {n} {{#c{n}}}\n\n## What it takes\n\nText [link](../elsewhere/) {n}.\n" for n in range(120)]
+    together = ebooks.run_reader(chapters)
+    assert len(together) == 120 and together[57] == ebooks.run_reader([chapters[57]])[0]
+    blocks = json.loads(together[119])["blocks"]
+    assert blocks[0]["c"][1][0] == "c119" and blocks[1]["c"][1][0] == "what-it-takes"  # not what-it-takes-119
+    assert '"Link"' not in together[3].decode("utf-8")  # a link to a site file becomes its text (data/ebook.lua)

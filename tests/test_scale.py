@@ -198,25 +198,35 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
 
 def test_download_sizes_wait_for_the_exports_made_beside_the_pages():
     """The exports run in a background thread while the pages render (exports.running); a page that shows a
-    download's size waits for them, and gets the size of the file as made."""
+    download's size waits for the export making that file, not for the ones after it, and gets the size of
+    the file as made; a file no export makes is known missing once all are done."""
     import threading
     import types
 
     from passerelle import exports
     from passerelle.records import Asset
 
-    release = threading.Event()
+    books_may_finish, late_may_finish, late_done = threading.Event(), threading.Event(), threading.Event()
 
-    def generate(ctx, store):
-        release.wait(5)
+    def books(ctx, store):
+        books_may_finish.wait(5)
         return [Asset("en/ebooks/book.epub", b"x" * 1234, ())]
 
-    slow = types.SimpleNamespace(__name__="passerelle.exports.slow", generate=generate)
-    original, exports.EXPORTS = exports.EXPORTS, (slow,)
+    def late(ctx, store):
+        late_may_finish.wait(5)
+        late_done.set()
+        return [Asset("data/late.json", b"{}", ())]
+
+    fake = [types.SimpleNamespace(__name__=f"passerelle.exports.{f.__name__}", generate=f) for f in (books, late)]
+    original, exports.EXPORTS = exports.EXPORTS, tuple(fake)
     try:
         with exports.running(None, Path("/nonexistent"), None) as made:
-            threading.Timer(0.2, release.set).start()
-            assert made.get("en/ebooks/book.epub") == 1234 and release.is_set()
-            assert [a.path for a in made.assets()] == ["en/ebooks/book.epub"] and len(made) == 1
+            threading.Timer(0.2, books_may_finish.set).start()
+            assert made.get("en/ebooks/book.epub") == 1234 and books_may_finish.is_set()
+            assert not late_done.is_set()  # the size came before the later export finished
+            threading.Timer(0.2, late_may_finish.set).start()
+            assert made.get("en/ebooks/other.epub") is None and late_may_finish.is_set()
+            assert [a.path for a in made.assets()] == ["en/ebooks/book.epub", "data/late.json"] and len(made) == 2
     finally:
+        late_may_finish.set()
         exports.EXPORTS = original

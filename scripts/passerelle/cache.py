@@ -31,6 +31,10 @@ class Cache:
     def for_project(cls, root: Path, namespace: str, suffix: str = "") -> Cache:
         return cls(Path(root) / CACHE_DIR / namespace, suffix)
 
+    def beside(self, namespace: str, suffix: str = "") -> Cache:
+        """Another namespace of the same cache (none when this one keeps nothing)."""
+        return Cache(self.folder.parent / namespace if self.folder else None, suffix)
+
     def path(self, address: str) -> Path | None:
         return self.folder / f"{address}{self.suffix}" if self.folder else None
 

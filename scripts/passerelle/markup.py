@@ -10,6 +10,7 @@ import html
 import re
 from typing import Any, Iterable
 
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|{}!])")
 # Backslash escapes Python-Markdown honours; any other ``\X`` would show its backslash.
 PY_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")
@@ -21,12 +22,16 @@ NOT_PROSE = ("#", "<", "|", "-", "!!!", "*[")  # how headings, HTML, tables, lis
 
 def strip_comments(markdown: str) -> str:
     """Authors' HTML comments (scaffold guidance, imported material) never reach a reader."""
-    return re.sub(r"<!--.*?-->\n?", "", markdown, flags=re.S).strip()
+    return _COMMENT.sub("", markdown).strip() if "<!--" in markdown else markdown.strip()
 
 
 def esc(text: Any) -> str:
     """Contributor text as inert Markdown: HTML escaped, Markdown punctuation backslashed."""
-    return MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    return MD_SPECIAL.sub(_backslashed, html.escape(str(text), quote=False))
+
+
+def _backslashed(mark: re.Match[str]) -> str:
+    return "\\" + mark.group()  # a function, not a template: Python 3.11 expands templates slowly
 
 
 def attr(text: Any) -> str:

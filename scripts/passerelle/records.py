@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,7 +82,9 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """A brief or pilot summary in one language, parsed from ``content/<kind>s/<id>.<lang>.md``."""
+    """A brief or pilot summary in one language, parsed from ``content/<kind>s/<id>.<lang>.md``. Its
+    properties are read many times per build (a brief's id some 700 times at 1,000 briefs): each is worked
+    out once per record (the record is never changed; ``dataclasses.replace`` makes a new one)."""
 
     path: str
     kind: str  # a content kind's name (see ``kinds``)
@@ -92,76 +95,85 @@ class Document:
     meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     sections: tuple[Section, ...] = ()
 
-    @property
+    @cached_property
     def id(self) -> str:
         return str(self.meta.get("id", ""))
 
-    @property
+    @cached_property
     def title(self) -> str:
         return str(self.meta.get("title", self.id))
 
-    @property
+    @cached_property
     def summary(self) -> str:
         return str(self.meta.get("summary", ""))
 
-    @property
+    @cached_property
     def sources(self) -> tuple[str, ...]:
         """BibTeX keys of the sources, as written."""
         return _strings(self.meta.get("sources"))
 
-    @property
+    @cached_property
     def audiences(self) -> tuple[str, ...]:
         return _strings(self.meta.get("audiences"))
 
-    @property
+    @cached_property
     def topics(self) -> tuple[str, ...]:
         """Topics given by hand in the front matter (enrichment adds its own)."""
         return _strings(self.meta.get("topics"))
 
-    @property
+    @cached_property
     def regions(self) -> tuple[str, ...]:
         return _strings(self.meta.get("regions"))
 
-    @property
+    @cached_property
     def evidence_strength(self) -> str:
         ev = self.meta.get("evidence")
         return str(ev.get("strength", "")) if isinstance(ev, dict) else ""
 
-    @property
+    @cached_property
     def evidence_types(self) -> tuple[str, ...]:
         ev = self.meta.get("evidence")
         return _strings(ev.get("type")) if isinstance(ev, dict) else ()
 
-    @property
+    @cached_property
     def published(self) -> dt.date | None:
         return as_date(self.meta.get("published"))
 
-    @property
+    @cached_property
     def updated(self) -> dt.date | None:
         return as_date(self.meta.get("updated"))
 
-    @property
+    @cached_property
     def sort_date(self) -> dt.date:
         """The publication date (else the last update: pilots have no publication date), or the epoch for
         a document without either (listed last)."""
         return self.published or self.updated or EPOCH
 
-    @property
+    @cached_property
     def aliases(self) -> tuple[str, ...]:
         """Earlier ids of this document (renamed or merged): their addresses redirect here."""
         return _strings(self.meta.get("aliases"))
 
-    @property
+    @cached_property
     def pilot(self) -> PilotFacts:
         """The pilot-only fields (meaningful for ``kind == "pilot"``)."""
         return _pilot_facts(self.meta)
 
     def section(self, sid: str) -> str:
         """The Markdown body of the section with this id ('' when there is none)."""
-        return next((s.body for s in self.sections if s.id == sid), "")
+        found = self._sections_by_id.get(sid)
+        return found.body if found else ""
 
     def has_section(self, sid: str) -> bool:
-        return any(s.id == sid for s in self.sections)
+        return sid in self._sections_by_id
+
+    @cached_property
+    def _sections_by_id(self) -> dict[str, Section]:
+        """The first section with each id (an id given twice is reported by validate)."""
+        found: dict[str, Section] = {}
+        for s in self.sections:
+            found.setdefault(s.id, s)
+        return found
 
 
 @dataclass(frozen=True)

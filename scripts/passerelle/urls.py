@@ -142,8 +142,8 @@ def relative(target: str, start: str) -> str:
     on '/' and not through the working directory: a thousand-brief site makes a million of these links."""
     to = [p for p in target.split("/") if p and p != "."]
     here = [p for p in start.split("/") if p and p != "."]
-    common = 0
-    while common < min(len(to), len(here)) and to[common] == here[common]:
+    common, most = 0, min(len(to), len(here))
+    while common < most and to[common] == here[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 

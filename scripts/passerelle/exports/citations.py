@@ -277,6 +277,15 @@ def to_bibtex(entries: Iterable[BibEntry], strings: Mapping[str, str] | None = N
 # ---------------------------------------------------------------- formatted citations
 
 
+def linkable_csl_json(entry: BibEntry) -> dict[str, Any]:
+    """The CSL-JSON item a reader's reference is formatted from: its URL only when it is http(s), so a
+    reference never carries a ``javascript:`` link nor one to a file that is not there."""
+    item = to_csl_json(entry)
+    if not re.match(r"https?://", item.get("URL", "")):
+        item.pop("URL", None)
+    return item
+
+
 def _md_literal(value: Any) -> Any:
     """Metadata values are read as Markdown by pandoc: escape them so a title is only ever text."""
     if isinstance(value, str):
@@ -289,16 +298,8 @@ def _md_literal(value: Any) -> Any:
 
 
 def format_citations(entries: Iterable[BibEntry], lang: str) -> dict[str, str]:
-    """Chicago author-date references as Markdown, by key, in one pandoc run for all entries.
-
-    Links other than http(s) are left out, so a reference never carries a ``javascript:`` link.
-    """
-    items = []
-    for entry in entries:
-        item = to_csl_json(entry)
-        if not re.match(r"https?://", item.get("URL", "")):
-            item.pop("URL", None)
-        items.append(_md_literal(item))
+    """Chicago author-date references as Markdown, by key, in one pandoc run for all entries."""
+    items = [_md_literal(linkable_csl_json(entry)) for entry in entries]
     if not items:
         return {}
     meta = {"references": items, "nocite": "@*", "lang": CSL_LANG.get(lang, lang)}

@@ -2,12 +2,14 @@
 parts, for reading on a phone or an e-reader with no connection.
 
 Made by pandoc (shipped by pypandoc-binary) from the same records as the pages: the documents'
-sections, their enrichment tags and acronyms, and the literature entries as CSL-JSON. Each book is a
-set of chapter files (a contents-by-topic chapter, one chapter per brief, the glossary, the
-references) passed to one pandoc run with ``--metadata-file``, ``--citeproc``, ``--bibliography`` and
-``--csl`` (pandoc's own Chicago author-date style, printed from pandoc itself: nothing is downloaded),
-so references are formatted by citeproc with French terms in the French books. ``--file-scope`` is
-never used: it breaks chapter splitting (pandoc #8741).
+sections, their enrichment tags and acronyms, and the literature entries as CSL-JSON. A book is a set
+of chapters (a contents-by-topic chapter, one chapter per brief, the glossary, the references). Pandoc
+reads each chapter on its own into its JSON form (``data/ebook.lua``, which also keeps the book to its
+own files), kept in the cache by the chapter's text: after an edit only that chapter is read again.
+The chapters' JSON, put together, go to one pandoc run with ``--metadata-file``, ``--citeproc``,
+``--bibliography`` and ``--csl`` (pandoc's own Chicago author-date style, printed from pandoc itself:
+nothing is downloaded), so references are formatted by citeproc with French terms in the French books.
+As on the web pages, a reference's link is kept only when it is http(s).
 
 The bytes depend only on the content: the identifier is derived from the text, and the date and
 pandoc's time stamps come from the newest brief's date through ``SOURCE_DATE_EPOCH``.
@@ -16,14 +18,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import gzip
 import json
 import os
 import re
+import string
 import subprocess
 import unicodedata
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import pypandoc
@@ -34,14 +39,16 @@ from ..context import SiteContext, volume_label
 from ..kinds import BRIEF
 from ..markup import strip_comments
 from ..records import LANGS, Asset, Document
-from .citations import CSL_LANG, to_csl_json
+from .citations import CSL_LANG, linkable_csl_json
 
 CACHE_SUFFIX = ".epub"
-EBOOK_VERSION = "1"  # bump when books change for the same content, to refresh the cache
-FILTER = Path(__file__).resolve().parents[1] / "data" / "ebook.lua"
+EBOOK_VERSION = "2"  # bump when books change for the same content, to refresh the cache
+READER = Path(__file__).resolve().parents[1] / "data" / "ebook.lua"
+CHAPTERS = "ebook-chapters"  # the cache namespace of chapters in pandoc's JSON, beside the books'
 INPUT_FORMAT = "markdown-raw_html-raw_attribute-implicit_figures"
 DEFAULT_DATE = dt.date(2019, 1, 1)  # as build.FIRST_DATE: the stamp of a book whose briefs have no date
-_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_ESCAPED = str.maketrans({mark: "\\" + mark for mark in string.punctuation})  # every ASCII punctuation mark
+_NO_META = b',"meta":{},"blocks":['
 _AT = re.compile(r"(?<![\w\\`])@(?=[\w{])")  # an author's "@name" is text, never a citation
 
 
@@ -49,9 +56,17 @@ class EbookError(Exception):
     """Pandoc refused to make a book; carries its message."""
 
 
+@lru_cache(maxsize=1 << 16)
 def text(value: str) -> str:
-    """Any text as inert pandoc Markdown: every ASCII punctuation mark backslashed, on one line."""
-    return _PUNCT.sub(r"\\\1", " ".join(str(value).split()))
+    """Any text as inert pandoc Markdown: every ASCII punctuation mark backslashed, on one line. Remembered:
+    a brief's title and the headings come again in every book holding them."""
+    return " ".join(str(value).split()).translate(_ESCAPED)
+
+
+def inert_handles(body: str) -> str:
+    """A section's Markdown without comments, an author's "@name" kept as text."""
+    body = strip_comments(body)
+    return _AT.sub(r"\\@", body) if "@" in body else body
 
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
@@ -81,12 +96,13 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     chapters = [contents_by_topic(ctx, lang, docs)] + [chapter(ctx, d, audience) for d in docs]
     chapters += [glossary(ctx, lang, docs), references(lang)]
     entries = {e.key: e for d in docs for e in ctx.literature.cited_by(d)}
-    bibliography = json.dumps([to_csl_json(entries[k]) for k in sorted(entries)], ensure_ascii=False, sort_keys=True)
+    bibliography = json.dumps([linkable_csl_json(entries[k]) for k in sorted(entries)], ensure_ascii=False, sort_keys=True)
     stamp = max((d for doc in docs for d in (doc.published, doc.updated) if d), default=DEFAULT_DATE)
     identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
     meta = metadata(ctx, lang, audience, stamp, identity, volume_label(lang, volume, docs))
-    address = cache.key(identity, meta, pypandoc.get_pandoc_version(), FILTER.read_text(encoding="utf-8"))
-    return store.get_or_make(address, lambda: run_pandoc(chapters, meta, bibliography, stamp))
+    address = cache.key(identity, meta, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8"))
+    return store.get_or_make(address, lambda: run_pandoc(read_chapters(chapters, store.beside(CHAPTERS, ".json.gz")),
+                                                         meta, bibliography, stamp))
 
 
 def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str, volume: str = "") -> str:
@@ -143,7 +159,7 @@ def chapter(ctx: SiteContext, doc: Document, audience: str) -> str:
     lines = [f"# {text(doc.title)} {{#{anchor(doc)}}}", "", f"*{text(doc.summary)}*", "",
              " · ".join(text(f) for f in facts if f), ""]
     for sid, heading in sections(ctx, doc, audience):
-        body = _AT.sub(r"\\@", strip_comments(doc.section(sid)))
+        body = inert_handles(doc.section(sid))
         if body:
             lines += [f"## {text(heading)} {{#{doc.id}-{sid} .unlisted}}", "", body, ""]
     keys = [e.key for e in ctx.literature.cited_by(doc)]
@@ -179,24 +195,62 @@ def references(lang: str) -> str:
     return f"# {text(settings.text(lang, 'ebook_references'))} {{#references}}\n\n::: {{#refs}}\n:::\n"
 
 
-def run_pandoc(chapters: list[str], meta: str, bibliography: str, stamp: dt.date) -> bytes:
-    """Pandoc on every chapter file at once, in a temporary folder; the same inputs give the same bytes."""
+def read_chapters(chapters: list[str], store: cache.Cache) -> list[bytes]:
+    """Each chapter as pandoc's JSON, read on its own (its headings' identifiers and its notes are its own, so
+    the result never depends on which chapters were read together) and kept compressed in ``store``. The
+    chapters not yet kept are read in one ``pandoc lua`` run."""
+    reader = (INPUT_FORMAT, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8"))
+    addresses = [cache.key(EBOOK_VERSION, *reader, body) for body in chapters]
+    kept = {address: store.get(address) for address in addresses}
+    missing = {address: body for address, body in zip(addresses, chapters) if kept[address] is None}
+    for address, data in zip(missing, run_reader(list(missing.values()))):
+        kept[address] = gzip.compress(data, compresslevel=1, mtime=0)
+        store.put(address, kept[address])
+    return [gzip.decompress(kept[address]) for address in addresses]
+
+
+def run_reader(chapters: list[str]) -> list[bytes]:
+    """Pandoc's JSON of each chapter, by ``data/ebook.lua`` in one pandoc process."""
+    if not chapters:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        names = [f"{n:04d}.md" for n in range(len(chapters))]
+        for name, body in zip(names, chapters):
+            (folder / name).write_text(body, encoding="utf-8")
+        (folder / "chapters.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+        args = [pypandoc.get_pandoc_path(), "lua", str(READER), INPUT_FORMAT, "chapters.txt"]
+        proc = subprocess.run(args, cwd=folder, capture_output=True, timeout=300)
+        if proc.returncode:
+            raise EbookError(proc.stderr.decode("utf-8", "replace").strip() or f"pandoc lua exited with {proc.returncode}")
+        return [(folder / f"{name}.json").read_bytes() for name in names]
+
+
+def book_json(chapters: list[bytes]) -> bytes:
+    """One pandoc document of every chapter's blocks, in order. Joined as text, not parsed (a volume is
+    megabytes of JSON): ``data/ebook.lua`` writes each chapter as a document with no metadata."""
+    version = chapters[0][:chapters[0].find(_NO_META)]  # b'{"pandoc-api-version":[...]'
+    head = version + _NO_META
+    if not all(data.startswith(head) and data.endswith(b"]}") for data in chapters):
+        raise EbookError("pandoc lua wrote a chapter in an unexpected form: run 'make install' again")
+    blocks = [data[len(head):-2] for data in chapters]
+    return head + b",".join(b for b in blocks if b) + b"]}"
+
+
+def run_pandoc(chapters: list[bytes], meta: str, bibliography: str, stamp: dt.date) -> bytes:
+    """Pandoc on the book's chapters (pandoc's JSON) in a temporary folder; the same inputs give the same bytes."""
     pandoc = pypandoc.get_pandoc_path()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(calendar.timegm(stamp.timetuple()))}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        files = []
-        for n, body in enumerate(chapters):
-            files.append(folder / f"{n:04d}.md")
-            files[-1].write_text(body, encoding="utf-8")
+        (folder / "book.json").write_bytes(book_json(chapters))
         (folder / "metadata.yaml").write_text(meta, encoding="utf-8")
         (folder / "references.json").write_text(bibliography, encoding="utf-8")
         style = subprocess.run([pandoc, "--print-default-data-file", "default.csl"], capture_output=True, timeout=60)
         (folder / "style.csl").write_bytes(style.stdout)
-        args = [pandoc, *[f.name for f in files], "--from", INPUT_FORMAT, "--to", "epub3", "--output", "book.epub",
+        args = [pandoc, "book.json", "--from", "json", "--to", "epub3", "--output", "book.epub",
                 "--metadata-file", "metadata.yaml", "--citeproc", "--bibliography", "references.json",
-                "--csl", "style.csl", "--lua-filter", str(FILTER), "--split-level", "1", "--toc-depth", "2",
-                "--resource-path", "."]
+                "--csl", "style.csl", "--split-level", "1", "--toc-depth", "2", "--resource-path", "."]
         proc = subprocess.run(args, cwd=folder, capture_output=True, env=env, timeout=300)
         if proc.returncode or style.returncode:
             raise EbookError((proc.stderr or style.stderr).decode("utf-8", "replace").strip())
