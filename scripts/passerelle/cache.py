@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 CACHE_DIR = Path(".cache") / "passerelle"  # under the project root; CI caches this folder
+OUTSIDE_RUNS = threading.BoundedSemaphore(os.cpu_count() or 1)  # outside programs at once, whichever thread starts them
 
 
 def key(*parts: str) -> str:
@@ -64,13 +66,16 @@ class Cache:
 
     def get_or_make_all(self, jobs: list[tuple[str, Callable[[], bytes]]]) -> list[bytes]:
         """``get_or_make`` for many entries, the missing ones made on every core at once: for work that runs
-        outside Python (pandoc, Node), where threads overlap fully. Each entry is kept as soon as it is made
+        outside Python (pandoc, Node), where threads overlap fully. One run per core across the process
+        (``OUTSIDE_RUNS``, which the e-books take too): the e-books and the handouts are made in different
+        threads, and their pandoc runs at once would only share the cores and add up their memory. Each entry is kept as soon as it is made
         (an interrupted build keeps what it did). Results in the order of ``jobs``."""
         found = [self.get(address) for address, _ in jobs]
         missing = [i for i, data in enumerate(found) if data is None]
 
         def make(i: int) -> bytes:
-            data = jobs[i][1]()
+            with OUTSIDE_RUNS:
+                data = jobs[i][1]()
             self.put(jobs[i][0], data)
             return data
 

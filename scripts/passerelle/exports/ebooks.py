@@ -71,7 +71,7 @@ def inert_handles(body: str) -> str:
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
     """The book of every brief and one per audience, in each language that has briefs for it, in volumes
-    (``SiteContext.ebook_volumes``). Pandoc runs for several volumes at once (one process each)."""
+    (``SiteContext.ebook_volumes``). Pandoc runs for several volumes at once (one process per core)."""
     plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):
@@ -101,8 +101,12 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
     meta = metadata(ctx, lang, audience, stamp, identity, volume_label(lang, volume, docs))
     address = cache.key(identity, meta, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8"))
-    return store.get_or_make(address, lambda: run_pandoc(read_chapters(chapters, store.beside(CHAPTERS, ".json.gz")),
-                                                         meta, bibliography, stamp))
+
+    def make() -> bytes:
+        with cache.OUTSIDE_RUNS:  # one pandoc per core, with the handouts' made in another thread
+            return run_pandoc(read_chapters(chapters, store.beside(CHAPTERS, ".json.gz")), meta, bibliography, stamp)
+
+    return store.get_or_make(address, make)
 
 
 def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str, volume: str = "") -> str:
