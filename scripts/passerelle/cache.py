@@ -68,8 +68,9 @@ class Cache:
         """``get_or_make`` for many entries, the missing ones made on every core at once: for work that runs
         outside Python (pandoc, Node), where threads overlap fully. One run per core across the process
         (``OUTSIDE_RUNS``, which the e-books take too): the e-books and the handouts are made in different
-        threads, and their pandoc runs at once would only share the cores and add up their memory. Each entry is kept as soon as it is made
-        (an interrupted build keeps what it did). Results in the order of ``jobs``."""
+        threads, and their pandoc runs at once would only share the cores and add up their memory. Each
+        entry is kept as soon as it is made (an interrupted build keeps what it did). Results in the order
+        of ``jobs``."""
         found = [self.get(address) for address, _ in jobs]
         missing = [i for i, data in enumerate(found) if data is None]
 

@@ -63,6 +63,13 @@ def text(value: str) -> str:
     return " ".join(str(value).split()).translate(_ESCAPED)
 
 
+@lru_cache(maxsize=1)
+def reader() -> tuple[str, str, str]:
+    """What turns a chapter into pandoc's JSON (input format, pandoc's version, ``data/ebook.lua``), read once:
+    part of every chapter's and book's cache address."""
+    return INPUT_FORMAT, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8")
+
+
 def inert_handles(body: str) -> str:
     """A section's Markdown without comments, an author's "@name" kept as text."""
     body = strip_comments(body)
@@ -100,7 +107,7 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     stamp = max((d for doc in docs for d in (doc.published, doc.updated) if d), default=DEFAULT_DATE)
     identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
     meta = metadata(ctx, lang, audience, stamp, identity, volume_label(lang, volume, docs))
-    address = cache.key(identity, meta, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8"))
+    address = cache.key(identity, meta, *reader())
 
     def make() -> bytes:
         with cache.OUTSIDE_RUNS:  # one pandoc per core, with the handouts' made in another thread
@@ -203,8 +210,7 @@ def read_chapters(chapters: list[str], store: cache.Cache) -> list[bytes]:
     """Each chapter as pandoc's JSON, read on its own (its headings' identifiers and its notes are its own, so
     the result never depends on which chapters were read together) and kept compressed in ``store``. The
     chapters not yet kept are read in one ``pandoc lua`` run."""
-    reader = (INPUT_FORMAT, pypandoc.get_pandoc_version(), READER.read_text(encoding="utf-8"))
-    addresses = [cache.key(EBOOK_VERSION, *reader, body) for body in chapters]
+    addresses = [cache.key(EBOOK_VERSION, *reader(), body) for body in chapters]
     kept = {address: store.get(address) for address in addresses}
     missing = {address: body for address, body in zip(addresses, chapters) if kept[address] is None}
     for address, data in zip(missing, run_reader(list(missing.values()))):
