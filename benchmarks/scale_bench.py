@@ -37,12 +37,14 @@ BIN = Path(sys.executable).parent
 
 
 class PeakMemory:
-    """The largest resident memory of a process and all its children together, sampled every 50 ms."""
+    """The largest memory of a process and all its children together, sampled every 50 ms: ``peak`` counts
+    each page once (the sum of proportional set sizes: a forked process shares its parent's pages, and the
+    machine holds them once), ``rss_sum`` adds up every process's resident set (shared pages over again)."""
 
     def __init__(self, pid: int):
         import psutil
 
-        self.process, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self.process, self.peak, self.rss_sum, self._stop = psutil.Process(pid), 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
@@ -52,25 +54,28 @@ class PeakMemory:
         while not self._stop.is_set():
             try:
                 procs = [self.process] + self.process.children(recursive=True)
-                total = 0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
             except psutil.Error:
                 return
+            proportional = resident = 0
+            for p in procs:
+                try:
+                    full = p.memory_full_info()
+                except psutil.Error:
+                    continue
+                proportional, resident = proportional + full.pss, resident + full.rss
+            self.peak, self.rss_sum = max(self.peak, proportional), max(self.rss_sum, resident)
             self._stop.wait(0.05)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
+        """(peak, rss_sum) in bytes."""
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.rss_sum
 
 
-def run_timed(args: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes, process tree) of a command; raises with its output if it fails."""
+def run_timed(args: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
+    """Wall seconds and peak memory (bytes, process tree: ``PeakMemory.stop``) of a command; raises with its
+    output if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     memory = PeakMemory(proc.pid)
@@ -81,7 +86,7 @@ def run_timed(args: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, peak
 
 
-def build(project: Path, name: str) -> tuple[float, int, dict]:
+def build(project: Path, name: str) -> tuple[float, tuple[int, int], dict]:
     timings = project / f".bench-{name}.json"
     seconds, peak = run_timed([str(BIN / "passerelle"), "build", "--timings", str(timings)], project)
     return seconds, peak, json.loads(timings.read_text(encoding="utf-8"))
@@ -123,8 +128,9 @@ def bench_build(project: Path, n: int) -> dict:
            "incremental.ratio": round(inc_s / floor_s, 3), "incremental.site_mode": inc["site_mode"],
            "incremental.files_written": inc["files_written"],
            "incremental.stages": {k: round(v, 2) for k, v in inc["stages"].items()},
-           "peak_rss_mb": round(max(cold_peak, warm_peak, inc_peak) / 2**20),
-           "build.floor_peak_rss_mb": round(floor_peak / 2**20),
+           "peak_rss_mb": round(max(cold_peak[0], warm_peak[0], inc_peak[0]) / 2**20),
+           "peak_rss_sum_mb": round(max(cold_peak[1], warm_peak[1], inc_peak[1]) / 2**20),
+           "build.floor_peak_rss_mb": round(floor_peak[0] / 2**20),
            "search.index_build_s": round(cold["stages"].get("exports.search_index", 0.0), 2)}
     out.update(site_size(project / "site", n))
     out["build.floor_ms_per_page"] = round(1000 * floor_s / out["size.pages"], 2)

@@ -11,6 +11,8 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, copy_project
 
 from passerelle import build as pipeline
@@ -196,17 +198,27 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
     assert "duplicate-id" in {d.code for d in found}
 
 
-def test_download_sizes_wait_for_the_exports_made_beside_the_pages():
-    """The exports run in a background thread while the pages render (exports.running); a page that shows a
-    download's size waits for the export making that file, not for the ones after it, and gets the size of
-    the file as made; a file no export makes is known missing once all are done."""
-    import threading
+def fake_exports(*generators):
+    """EXPORTS replaced by these ``generate`` functions, as modules named after them."""
     import types
+
+    return tuple(types.SimpleNamespace(__name__=f"passerelle.exports.{f.__name__}", generate=f) for f in generators)
+
+
+def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch):
+    """The exports run in their own process while the pages render (exports.running); a page that shows a
+    download's size waits for the export making that file, not for the ones after it, and gets the size of
+    the file as made; a file no export makes is known missing once all are done; each export's seconds
+    come back with the files."""
+    import multiprocessing
+    import os
+    import threading
 
     from passerelle import exports
     from passerelle.records import Asset
 
-    books_may_finish, late_may_finish, late_done = threading.Event(), threading.Event(), threading.Event()
+    shared = multiprocessing.get_context("fork")  # the exports' process is forked: it sees these events
+    books_may_finish, late_may_finish, late_done = shared.Event(), shared.Event(), shared.Event()
 
     def books(ctx, store):
         books_may_finish.wait(5)
@@ -215,18 +227,76 @@ def test_download_sizes_wait_for_the_exports_made_beside_the_pages():
     def late(ctx, store):
         late_may_finish.wait(5)
         late_done.set()
-        return [Asset("data/late.json", b"{}", ())]
+        return [Asset("data/late.json", str(os.getpid()).encode(), ())]
 
-    fake = [types.SimpleNamespace(__name__=f"passerelle.exports.{f.__name__}", generate=f) for f in (books, late)]
-    original, exports.EXPORTS = exports.EXPORTS, tuple(fake)
+    monkeypatch.setattr(exports, "EXPORTS", fake_exports(books, late))
+    seconds: dict[str, float] = {}
     try:
-        with exports.running(None, Path("/nonexistent"), None) as made:
+        with exports.running(None, Path("/nonexistent"), seconds) as made:
             threading.Timer(0.2, books_may_finish.set).start()
             assert made.get("en/ebooks/book.epub") == 1234 and books_may_finish.is_set()
             assert not late_done.is_set()  # the size came before the later export finished
             threading.Timer(0.2, late_may_finish.set).start()
             assert made.get("en/ebooks/other.epub") is None and late_may_finish.is_set()
-            assert [a.path for a in made.assets()] == ["en/ebooks/book.epub", "data/late.json"] and len(made) == 2
+            assets = made.assets()
+            assert [a.path for a in assets] == ["en/ebooks/book.epub", "data/late.json"] and len(made) == 2
+            assert int(assets[1].data) != os.getpid()  # made in another process: the pages' Python runs meanwhile
+        assert set(seconds) == {"exports.books", "exports.late"} and seconds["exports.books"] >= 0.2
     finally:
+        books_may_finish.set()
         late_may_finish.set()
-        exports.EXPORTS = original
+
+
+def test_an_exports_error_reaches_the_build_and_a_lost_process_does_not_hang_it(monkeypatch):
+    """An export that fails raises its own error in the build (its type kept); a process that dies
+    without a word gives an error naming its exit code, and a page waiting for a size does not wait forever."""
+    import os
+
+    from passerelle import exports
+    from passerelle.exports.search_index import SearchIndexError
+
+    def refused(ctx, store):  # its constructor takes (message, hint), not its args: it is rebuilt, not re-made
+        raise SearchIndexError("lunr is not installed", "run 'make install'")
+
+    def lost(ctx, store):
+        os._exit(3)
+
+    monkeypatch.setattr(exports, "EXPORTS", fake_exports(refused))
+    with pytest.raises(SearchIndexError, match="lunr is not installed\n    hint: run 'make install'"):
+        with exports.running(None, Path("/nonexistent")) as made:
+            made.assets()
+    monkeypatch.setattr(exports, "EXPORTS", fake_exports(lost))
+    with pytest.raises(ChildProcessError, match="code 3"):
+        with exports.running(None, Path("/nonexistent")) as made:
+            made.get("en/ebooks/book.epub")
+
+
+def test_documents_are_enriched_ahead_in_another_process_while_the_rules_run(tmp_path: Path, monkeypatch):
+    """A build's check starts a forked process that enriches the documents the cache lacks while validation
+    runs; afterwards every document is in the cache, this process never loaded a model, and the enrichment
+    that follows reads the cache only; with nothing missing, no process starts; after an edit, it enriches
+    the edited document alone."""
+    import types
+
+    from passerelle import enrich
+
+    root = copy_project(REPO, tmp_path / "project")
+    loads = enrich.load_model.cache_info()
+    checked = pipeline.check(root, enrich_ahead=True)
+    assert errors(checked.diagnostics) == []
+    docs = list(checked.project.documents)
+    assert enrich.load_model.cache_info() == loads  # loaded in the other process only
+    assert enrich.uncached(pipeline.enrichment_items(docs), cache_dir=root / ".cache/passerelle/enrich") == []
+    fresh = pipeline.enrich_documents(root, docs)
+    assert enrich.last_run_stats == {"enriched": 0, "cached": len(docs)}
+    assert fresh == pipeline.enrich_documents(tmp_path / "no-cache", docs)  # the same as enriched here
+
+    started: list[int] = []
+    stand_in = types.SimpleNamespace(join=lambda: None)
+    monkeypatch.setattr(pipeline, "start_enrichment", lambda root, docs: started.append(len(docs)) or stand_in)
+    pipeline.check(root, enrich_ahead=True)
+    assert started == []
+    edited = sorted((root / "content" / "briefs").glob("*.en.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence, from the edit.\n", encoding="utf-8")
+    pipeline.check(root, enrich_ahead=True)
+    assert started == [1]  # the edited document alone

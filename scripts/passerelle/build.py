@@ -2,11 +2,15 @@
 then the build report that accounts for every input file."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.process
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from . import addresses, exports, load, pages, readability, sitegen, urls, validate
@@ -21,10 +25,48 @@ REPORT = "build-report.json"
 FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has one
 
 
-def check(root: Path) -> Checked:
+def check(root: Path, enrich_ahead: bool = False) -> Checked:
+    """Load and validate the project. ``enrich_ahead`` (a build): the documents the enrichment cache lacks are
+    enriched meanwhile in a forked process, so loading the model takes the other core, not the build's time."""
     readability.remember_measures(Cache.for_project(root, "readability", ".json"))  # measured once per text
     project = load.load_project(root)
-    return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
+    with enriching_ahead(root, list(project.documents)) if enrich_ahead else nullcontext():
+        return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
+
+
+@contextmanager
+def enriching_ahead(root: Path, docs: list[Document]) -> Iterator[None]:
+    """Enrich the documents whose enrichment is not cached in a forked process while the block runs (their
+    results land in the cache, where ``collect`` finds them); leaving the block waits for it. It reports
+    nothing: a document it could not enrich is enriched again by ``collect``, which says what is wrong."""
+    from .enrich import EnrichError, uncached
+    from .vocabulary import VocabularyError
+
+    folder = Cache.for_project(root, "enrich").folder
+    try:
+        missing = [docs[i] for i in uncached(enrichment_items(docs), cache_dir=folder)]
+    except (EnrichError, VocabularyError):
+        missing = []  # collect reports it
+    process = start_enrichment(root, missing) if missing else None
+    try:
+        yield
+    finally:
+        if process is not None:
+            process.join()
+
+
+def start_enrichment(root: Path, docs: list[Document]) -> multiprocessing.process.BaseProcess:
+    """Forked, the process shares the loaded documents unpickled; not a daemon, since a large batch starts
+    spaCy's own worker processes."""
+    process = multiprocessing.get_context("fork").Process(target=_enrich_quietly, args=(root, docs),
+                                                          name="passerelle-enrich-ahead")
+    process.start()
+    return process
+
+
+def _enrich_quietly(root: Path, docs: list[Document]) -> None:
+    with contextlib.suppress(Exception, KeyboardInterrupt):  # collect enriches again and reports the problem
+        enrich_documents(root, docs)
 
 
 def build(root: Path, offline: bool = False) -> BuildResult:
@@ -33,7 +75,7 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     under its own name."""
     seconds: dict[str, float] = {}
     with timed(seconds, "check"):
-        checked = check(root)
+        checked = check(root, enrich_ahead=True)
         project = publishable(checked)
     with timed(seconds, "enrich"):
         ctx = collect(root, project)
@@ -94,9 +136,12 @@ def enrich_documents(root: Path, docs: list[Document]) -> dict[str, Enrichment]:
     """One spaCy pass over every document (cached by content, model and vocabulary version)."""
     from .enrich import enrich_texts
 
-    results = enrich_texts([(d.body, d.lang, f"{d.title}\n\n{d.summary}") for d in docs],  # title, summary weigh more
-                           cache_dir=Cache.for_project(root, "enrich").folder)
+    results = enrich_texts(enrichment_items(docs), cache_dir=Cache.for_project(root, "enrich").folder)
     return {d.path: e for d, e in zip(docs, results)}
+
+
+def enrichment_items(docs: list[Document]) -> list[tuple[str, str, str]]:
+    return [(d.body, d.lang, f"{d.title}\n\n{d.summary}") for d in docs]  # title and summary weigh more
 
 
 def formatted_references(root: Path, project: Project) -> dict[str, dict[str, str]]:

@@ -417,6 +417,22 @@ def _cache_key(text: str, lang: str, model: str, vocab: Vocabulary) -> str:
     return cache.key(str(ALGORITHM), lang, model_id(model), str(vocab.version), vocab.digest, text)
 
 
+def _addressed(item: tuple, model: str, vocab: Vocabulary) -> tuple[str, int, str]:
+    """An item's text with its lead, the lead's paragraphs and the item's cache address."""
+    text, n_lead = _with_lead(item[0], item[2] if len(item) > 2 else "")
+    address = _cache_key(text if n_lead else item[0], item[1], model, vocab)
+    return text, n_lead, (cache.key(address, "lead", str(n_lead)) if n_lead else address)
+
+
+def uncached(items: list[tuple], *, cache_dir: Path | str | None) -> list[int]:
+    """The indices of ``enrich_texts``' items (with the configured models and vocabulary) its cache lacks:
+    found by looking for files, without reading them or loading a model."""
+    models, vocab, store = configured_models(), load_vocabulary(None), cache.Cache(cache_dir, ".json")
+    _check_langs(items, models)
+    paths = [store.path(_addressed(item, models[item[1]], vocab)[2]) for item in items]
+    return [i for i, path in enumerate(paths) if path is None or not path.exists()]
+
+
 def _read_cache(store: cache.Cache, address: str) -> Enrichment | None:
     data = store.get(address)
     try:
@@ -472,10 +488,7 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
         for i, item in enumerate(items):
             if item[1] != lang:
                 continue
-            text, n_lead = _with_lead(item[0], item[2] if len(item) > 2 else "")
-            address = _cache_key(text if n_lead else item[0], lang, models[lang], vocab)
-            if n_lead:
-                address = cache.key(address, "lead", str(n_lead))
+            text, n_lead, address = _addressed(item, models[lang], vocab)
             hit = _read_cache(store, address)
             if hit is not None:
                 results[i] = hit

@@ -3,11 +3,15 @@ page generators and returns ``Asset`` records; expensive work (pandoc) goes thro
 namespace it is given (named after the module). A new export is one module and one line below."""
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..cache import Cache
@@ -48,36 +52,124 @@ def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None
 
 @contextmanager
 def running(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None) -> Iterator[Made]:
-    """``render`` in background threads while the caller renders the pages: the e-books (first in EXPORTS;
-    they mostly wait for pandoc) in one, the other exports after each other in another, so pandoc works on
-    the other core while Python renders. Two threads, not one per export: more only fight over the
-    interpreter. Leaving the block waits for the exports, even after an error."""
-    with ThreadPoolExecutor(2, thread_name_prefix="exports") as pool:
-        yield Made(lambda made: [pool.submit(render, ctx, root, seconds, made, part) for part in (EXPORTS[:1], EXPORTS[1:])])
+    """``render`` in a forked process while the caller renders the pages: the exports' Python and the pages'
+    then run on both cores (as threads of one process they took turns on the interpreter: the brief pages
+    took three times as long beside them). In that process, the e-books (first in EXPORTS; they mostly wait
+    for pandoc) run in one thread and the other exports after each other in another. Forked, the process
+    shares the context as it is, unpickled; it sends each export's file sizes as soon as they are known, then
+    the files and ``seconds``. Leaving the block waits for the exports, even after an error."""
+    fork = multiprocessing.get_context("fork")
+    receiving, sending = fork.Pipe(duplex=False)
+    process = fork.Process(target=_exports_process, args=(ctx, root, sending), name="passerelle-exports", daemon=True)
+    process.start()
+    sending.close()
+    made = Made(receiving, process)
+    try:
+        yield made
+    finally:
+        made.wait()
+        if seconds is not None:
+            seconds.update(made.seconds)
+
+
+def _exports_process(ctx: SiteContext, root: Path, sending: Connection) -> None:
+    """The forked process's work (see ``running``); what it sends: ``("sizes", {path: size})`` per export,
+    then ``("done", assets, seconds)`` or ``("failed", error)``."""
+    seconds: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def send(files: list[Asset]) -> None:
+        with lock:
+            sending.send(("sizes", {a.path: len(a.data) for a in files}))
+
+    try:
+        with ThreadPoolExecutor(2, thread_name_prefix="exports") as pool:
+            parts = [pool.submit(render, ctx, root, seconds, send, part) for part in (EXPORTS[:1], EXPORTS[1:])]
+            assets = [a for part in parts for a in part.result()]
+        message: tuple = ("done", assets, seconds)
+    except BaseException as exc:  # noqa: BLE001 - the parent raises it; this process only reports it
+        message = ("failed", _sendable(exc))
+    with lock:
+        sending.send(message)
+    sending.close()
+
+
+def _sendable(exc: BaseException) -> tuple:
+    """The error as (type, args, attributes), which the parent rebuilds without calling ``__init__``: errors
+    whose constructor takes other arguments than their ``args`` (``SearchIndexError``) keep their type, so
+    the command still names what to fix. Its text alone if even that cannot be pickled."""
+    sent = (type(exc), exc.args, dict(vars(exc)))
+    try:
+        pickle.dumps(sent)
+        return sent
+    except Exception:  # noqa: BLE001 - any pickling failure: keep the message
+        return RuntimeError, (f"{type(exc).__name__}: {exc}",), {}
+
+
+def _rebuilt(sent: tuple) -> BaseException:
+    kind, args, attributes = sent
+    exc = kind.__new__(kind, *args)
+    exc.args = args
+    exc.__dict__.update(attributes)
+    return exc
 
 
 class Made(Mapping[str, int]):
     """The exports' files once all are made (``assets``, in the order of EXPORTS), and their sizes by
     docs-tree path as a mapping (``SiteContext.downloads``) that waits only for the export making the file
-    asked for: the pages showing e-book sizes render last and wait for the e-books, not for the others."""
+    asked for: the pages showing e-book sizes render last and wait for the e-books, not for the others.
+    Fed by a thread reading what the exports' process sends (``running``)."""
 
-    def __init__(self, start: Callable[[Callable[[list[Asset]], None]], list[Future[list[Asset]]]]):
+    def __init__(self, receiving: Connection, process: BaseProcess):
         self._sizes: dict[str, int] = {}
+        self._assets: list[Asset] | None = None
+        self._error: BaseException | None = None
+        self.seconds: dict[str, float] = {}
         self._changed = threading.Condition()
-        self._futures = start(self._add)
-        for future in self._futures:
-            future.add_done_callback(lambda _: self._add([]))
+        self._listener = threading.Thread(target=self._listen, args=(receiving, process), daemon=True,
+                                          name="passerelle-exports-listener")
+        self._listener.start()
 
-    def _add(self, files: list[Asset]) -> None:
+    def _listen(self, receiving: Connection, process: BaseProcess) -> None:
+        with receiving:
+            while True:
+                try:
+                    kind, *payload = receiving.recv()
+                except EOFError:
+                    process.join()
+                    self._finish(error=ChildProcessError(f"the exports' process ended with code {process.exitcode}"))
+                    return
+                if kind == "sizes":
+                    with self._changed:
+                        self._sizes.update(payload[0])
+                        self._changed.notify_all()
+                    continue
+                process.join()
+                if kind == "done":
+                    self.seconds = payload[1]
+                    self._finish(assets=payload[0])
+                else:
+                    self._finish(error=_rebuilt(payload[0]))
+                return
+
+    def _finish(self, assets: list[Asset] | None = None, error: BaseException | None = None) -> None:
         with self._changed:
-            self._sizes.update((a.path, len(a.data)) for a in files)
+            self._assets, self._error = assets, error
             self._changed.notify_all()
 
     def _done(self) -> bool:
-        return all(future.done() for future in self._futures)
+        return self._assets is not None or self._error is not None
+
+    def wait(self) -> None:
+        """Until the exports' process has sent its last word (or ended)."""
+        self._listener.join()
 
     def assets(self) -> list[Asset]:
-        return [a for future in self._futures for a in future.result()]
+        with self._changed:
+            self._changed.wait_for(self._done)
+        if self._error is not None:
+            raise self._error
+        return list(self._assets or [])
 
     def __getitem__(self, path: str) -> int:
         with self._changed:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
@@ -48,18 +49,18 @@ def publish(root: Path, site_dir: Path, pages: list[Page], assets: list[Asset], 
     """Bring ``site_dir`` up to date with the pages, downloads and media (docs-tree path -> file), doing only
     the work their changes need (``incremental``); return MkDocs' warnings and what it did."""
     build_dir = root / BUILD_DIR
-    files = docs_files(pages, assets, media)
-    tree = {path: incremental.digest(data) for path, data in files.items()}
+    state = incremental.read_state(build_dir)
+    if not state and build_dir.exists():
+        shutil.rmtree(build_dir)  # a docs tree of unknown origin: start clean
+    tree = write_docs(build_dir, docs_files(pages, assets, media), state.get("files", {}))
     config = config_text(root, build_dir, site_dir, webapp.revisions(root, assets))
     key = config_key(root, config, source_date, offline)
-    state = incremental.read_state(build_dir)
     plan = incremental.plan(state, tree, key, site_dir)
     if plan.mode == "skip":
         return SiteUpdate([], "skip", 0)
-    if not state and build_dir.exists():
-        shutil.rmtree(build_dir)  # a docs tree of unknown origin: start clean
     incremental.forget(build_dir)
-    write_docs(build_dir / "docs", files, plan.changed, plan.removed)
+    for path in plan.removed:
+        (build_dir / "docs" / path).unlink(missing_ok=True)
     (build_dir / "mkdocs.yml").write_text(config, encoding="utf-8")
     warnings = build_site(build_dir / "mkdocs.yml", site_dir, source_date, dirty=plan.mode == "dirty")
     memos = {name: incremental.memo(state, name) for name in ("classes", "revisions")}
@@ -92,21 +93,30 @@ def front_matter(info: PageInfo) -> str:
     return "---\n" + yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
 
 
-def docs_files(pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> dict[str, bytes]:
-    """The docs tree MkDocs reads, as bytes by path."""
-    files = {page.path: (front_matter(page.info) + page.body).encode("utf-8") for page in pages}
-    files.update((asset.path, asset.data) for asset in assets)
-    files.update((path, src.read_bytes()) for path, src in media.items())
-    return files
+def docs_files(pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
+    """The docs tree MkDocs reads, file by file (path, bytes): never held whole."""
+    for page in pages:
+        yield page.path, (front_matter(page.info) + page.body).encode("utf-8")
+    for asset in assets:
+        yield asset.path, asset.data
+    for path, src in media.items():
+        yield path, src.read_bytes()
 
 
-def write_docs(docs: Path, files: dict[str, bytes], changed: list[str], removed: list[str]) -> None:
-    """Write the files that changed and delete those that went; the others keep their bytes and times."""
-    docs.mkdir(parents=True, exist_ok=True)
-    for path in removed:
-        (docs / path).unlink(missing_ok=True)
-    for path in changed:
-        _target(docs, path).write_bytes(files[path])
+def write_docs(build_dir: Path, files: Iterable[tuple[str, bytes]], written: dict[str, str]) -> dict[str, str]:
+    """Write each file whose digest differs from the one ``written`` last time, as it comes; the others keep
+    their bytes and times (MkDocs' dirty test). The state is forgotten before the first write: a build that
+    stops halfway leaves none, so the next one is full. Returns every file's digest by path."""
+    tree: dict[str, str] = {}
+    state_kept = True
+    for path, data in files:
+        tree[path] = found = incremental.digest(data)
+        if written.get(path) != found:
+            if state_kept:
+                incremental.forget(build_dir)
+                state_kept = False
+            _target(build_dir / "docs", path).write_bytes(data)
+    return tree
 
 
 def _target(docs: Path, path: str) -> Path:

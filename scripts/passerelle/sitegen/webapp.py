@@ -53,7 +53,8 @@ def prefix(lang: str) -> str:
 
 def revisions(root: Path, assets: Iterable[Asset]) -> dict[str, str]:
     """The ``?v=`` of every file the pages name without a hash, from the files about to be published."""
-    revs = {urls.published(a.path): revision(a.data) for a in assets}
+    published = ((urls.published(a.path), a) for a in assets)
+    revs = {path: revision(a.data) for path, a in published if _named_unhashed(path)}  # not every download
     for name in OWN_ASSETS:
         revs[name] = revision((root / "overrides" / name).read_bytes())
     return versioned(revs)
@@ -63,7 +64,7 @@ def versioned(revs: Mapping[str, str]) -> dict[str, str]:
     """Our own unhashed files by path, and ``search:client`` over the search client's files. A language's index
     files are named with the version its ``search/version.js`` states (``search_versions``): that one small
     file, loaded when search opens, keeps an edited brief from changing every page."""
-    out = {p: revs[p] for p in sorted(revs) if p in OWN_ASSETS or p.rsplit("/", 1)[-1] == MANIFEST}
+    out = {p: revs[p] for p in sorted(revs) if _named_unhashed(p) and _search_part(p) != "client"}
     parts = [f"{p}:{revs[p]}" for p in sorted(revs) if _search_part(p) == "client"]
     out["search:client"] = revision("\n".join(parts).encode("utf-8"))
     return out
@@ -78,6 +79,11 @@ def search_versions(site: Path) -> dict[str, str]:
         if found:
             out[lang] = found.group(1)
     return out
+
+
+def _named_unhashed(path: str) -> bool:
+    """A file the pages name with ``?v=``: our own assets, the web app manifests, the search client's files."""
+    return path in OWN_ASSETS or path.rsplit("/", 1)[-1] == MANIFEST or _search_part(path) == "client"
 
 
 def _search_part(path: str) -> str | None:
