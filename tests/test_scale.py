@@ -272,19 +272,19 @@ def test_an_exports_error_reaches_the_build_and_a_lost_process_does_not_hang_it(
 
 
 def test_documents_are_enriched_ahead_in_another_process_while_the_rules_run(tmp_path: Path, monkeypatch):
-    """A build's check starts a forked process that enriches the documents the cache lacks while validation
-    runs; afterwards every document is in the cache, this process never loaded a model, and the enrichment
-    that follows reads the cache only; with nothing missing, no process starts; after an edit, it enriches
-    the edited document alone."""
+    """A build starts, once the project is loaded, a forked process that enriches the documents the cache
+    lacks while validation runs; afterwards every document is in the cache, this process never loaded a
+    model, and the enrichment that follows reads the cache only; with nothing missing, no process starts;
+    after an edit, it enriches the edited document alone."""
     import types
 
-    from passerelle import enrich
+    from passerelle import enrich, load
 
     root = copy_project(REPO, tmp_path / "project")
+    docs = list(load.load_project(root).documents)
     loads = enrich.load_model.cache_info()
-    checked = pipeline.check(root, enrich_ahead=True)
-    assert errors(checked.diagnostics) == []
-    docs = list(checked.project.documents)
+    with pipeline.enriching_ahead(root, docs):
+        assert errors(pipeline.check(root).diagnostics) == []
     assert enrich.load_model.cache_info() == loads  # loaded in the other process only
     assert enrich.uncached(pipeline.enrichment_items(docs), cache_dir=root / ".cache/passerelle/enrich") == []
     fresh = pipeline.enrich_documents(root, docs)
@@ -294,9 +294,11 @@ def test_documents_are_enriched_ahead_in_another_process_while_the_rules_run(tmp
     started: list[int] = []
     stand_in = types.SimpleNamespace(join=lambda: None)
     monkeypatch.setattr(pipeline, "start_enrichment", lambda root, docs: started.append(len(docs)) or stand_in)
-    pipeline.check(root, enrich_ahead=True)
+    with pipeline.enriching_ahead(root, docs):
+        pass
     assert started == []
     edited = sorted((root / "content" / "briefs").glob("*.en.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence, from the edit.\n", encoding="utf-8")
-    pipeline.check(root, enrich_ahead=True)
-    assert started == [1]  # the edited document alone
+    with pipeline.enriching_ahead(root, list(load.load_project(root).documents)):
+        pass
+    assert started == [1]

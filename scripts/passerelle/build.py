@@ -9,8 +9,8 @@ import json
 import multiprocessing
 import multiprocessing.process
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import addresses, exports, load, pages, readability, sitegen, urls, validate
@@ -25,20 +25,22 @@ REPORT = "build-report.json"
 FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has one
 
 
-def check(root: Path, enrich_ahead: bool = False) -> Checked:
-    """Load and validate the project. ``enrich_ahead`` (a build): the documents the enrichment cache lacks are
-    enriched meanwhile in a forked process, so loading the model takes the other core, not the build's time."""
+def check(root: Path, loaded: Callable[[Project], object] | None = None) -> Checked:
+    """Load and validate the project; ``loaded`` is told the project before the rules run (a build starts
+    enriching then: ``enriching_ahead``)."""
     readability.remember_measures(Cache.for_project(root, "readability", ".json"))  # measured once per text
     project = load.load_project(root)
-    with enriching_ahead(root, list(project.documents)) if enrich_ahead else nullcontext():
-        return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
+    if loaded is not None:
+        loaded(project)
+    return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
 
 
 @contextmanager
 def enriching_ahead(root: Path, docs: list[Document]) -> Iterator[None]:
     """Enrich the documents whose enrichment is not cached in a forked process while the block runs (their
-    results land in the cache, where ``collect`` finds them); leaving the block waits for it. It reports
-    nothing: a document it could not enrich is enriched again by ``collect``, which says what is wrong."""
+    results land in the cache, where ``collect`` finds them): loading the model takes the other core while
+    the rules run. Leaving the block waits for it. It reports nothing: a document it could not enrich is
+    enriched again by ``collect``, which says what is wrong."""
     from .enrich import EnrichError, uncached
     from .vocabulary import VocabularyError
 
@@ -74,11 +76,13 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     from the About pages. Every stage's time is in the result (``stages``): each page generator and export
     under its own name."""
     seconds: dict[str, float] = {}
-    with timed(seconds, "check"):
-        checked = check(root, enrich_ahead=True)
-        project = publishable(checked)
-    with timed(seconds, "enrich"):
-        ctx = collect(root, project)
+    with contextlib.ExitStack() as ahead:  # the documents the enrichment cache lacks: enriched while the rules run
+        with timed(seconds, "check"):
+            checked = check(root, lambda project: ahead.enter_context(enriching_ahead(root, list(project.documents))))
+            project = publishable(checked)
+        with timed(seconds, "enrich"):
+            ahead.close()
+            ctx = collect(root, project)
     with exports.running(ctx, root, seconds) as made:  # exports beside the pages: their seconds overlap
         site_pages = pages.render(dataclasses.replace(ctx, downloads=made), seconds)  # pages show download sizes
         assets = made.assets()
