@@ -54,7 +54,7 @@ def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None
 def running(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None) -> Iterator[Made]:
     """``render`` in a forked process while the caller renders the pages: the exports' Python and the pages'
     then run on both cores (as threads of one process they took turns on the interpreter: the brief pages
-    took three times as long beside them). In that process, the e-books (first in EXPORTS; they mostly wait
+    took twice as long beside them). In that process, the e-books (first in EXPORTS; they mostly wait
     for pandoc) run in one thread and the other exports after each other in another. Forked, the process
     shares the context as it is, unpickled; it sends each export's file sizes as soon as they are known, then
     the files and ``seconds``. Leaving the block waits for the exports, even after an error."""

@@ -64,7 +64,7 @@ def versioned(revs: Mapping[str, str]) -> dict[str, str]:
     """Our own unhashed files by path, and ``search:client`` over the search client's files. A language's index
     files are named with the version its ``search/version.js`` states (``search_versions``): that one small
     file, loaded when search opens, keeps an edited brief from changing every page."""
-    out = {p: revs[p] for p in sorted(revs) if _named_unhashed(p) and _search_part(p) != "client"}
+    out = {p: revs[p] for p in sorted(revs) if p in OWN_ASSETS or p.rsplit("/", 1)[-1] == MANIFEST}
     parts = [f"{p}:{revs[p]}" for p in sorted(revs) if _search_part(p) == "client"]
     out["search:client"] = revision("\n".join(parts).encode("utf-8"))
     return out
