@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import multiprocessing.process
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +27,7 @@ FIRST_DATE = dt.date(2019, 1, 1)  # the build's date stamp when no document has 
 
 def check(root: Path, loaded: Callable[[Project], object] | None = None) -> Checked:
     """Load and validate the project; ``loaded`` is told the project before the rules run (a build starts
-    enriching then: ``enriching_ahead``)."""
+    enriching then: ``EnrichmentAhead``)."""
     readability.remember_measures(Cache.for_project(root, "readability", ".json"))  # measured once per text
     project = load.load_project(root)
     if loaded is not None:
@@ -35,26 +35,41 @@ def check(root: Path, loaded: Callable[[Project], object] | None = None) -> Chec
     return Checked(project, validate.validate(project, Cache.for_project(root, "validate", ".json")))
 
 
-@contextmanager
-def enriching_ahead(root: Path, docs: list[Document]) -> Iterator[None]:
-    """Enrich the documents whose enrichment is not cached in a forked process while the block runs (their
-    results land in the cache, where ``collect`` finds them): loading the model takes the other core while
-    the rules run. Leaving the block waits for it. It reports nothing: a document it could not enrich is
-    enriched again by ``collect``, which says what is wrong."""
-    from .enrich import EnrichError, uncached
-    from .vocabulary import VocabularyError
+class EnrichmentAhead:
+    """Enriches the documents whose enrichment is not cached in a forked process (their results land in the
+    cache, where ``collect`` finds them): loading the model takes the other core while the rules run, and
+    ``collect`` reads the cached documents meanwhile. ``start`` once the project is loaded; leaving the
+    ``with`` block waits. It reports nothing: a document it could not enrich is enriched again by
+    ``collect``, which says what is wrong."""
 
-    folder = Cache.for_project(root, "enrich").folder
-    try:
-        missing = [docs[i] for i in uncached(enrichment_items(docs), cache_dir=folder)]
-    except (EnrichError, VocabularyError):
-        missing = []  # collect reports it
-    process = start_enrichment(root, missing) if missing else None
-    try:
-        yield
-    finally:
-        if process is not None:
-            process.join()
+    def __init__(self, root: Path):
+        self.root = root
+        self.paths: frozenset[str] = frozenset()  # the documents being enriched ahead
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self, project: Project) -> None:
+        from .enrich import EnrichError, uncached
+        from .vocabulary import VocabularyError
+
+        docs = list(project.documents)
+        try:
+            missing = [docs[i] for i in uncached(enrichment_items(docs), cache_dir=Cache.for_project(self.root, "enrich").folder)]
+        except (EnrichError, VocabularyError):
+            missing = []  # collect reports it
+        if missing:
+            self.paths = frozenset(d.path for d in missing)
+            self._process = start_enrichment(self.root, missing)
+
+    def wait(self) -> None:
+        if self._process is not None:
+            self._process.join()
+            self._process = None
+
+    def __enter__(self) -> EnrichmentAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wait()
 
 
 def start_enrichment(root: Path, docs: list[Document]) -> multiprocessing.process.BaseProcess:
@@ -76,13 +91,12 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     from the About pages. Every stage's time is in the result (``stages``): each page generator and export
     under its own name."""
     seconds: dict[str, float] = {}
-    with contextlib.ExitStack() as ahead:  # the documents the enrichment cache lacks: enriched while the rules run
+    with EnrichmentAhead(root) as ahead:  # the documents the enrichment cache lacks: enriched while the rules run
         with timed(seconds, "check"):
-            checked = check(root, lambda project: ahead.enter_context(enriching_ahead(root, list(project.documents))))
+            checked = check(root, ahead.start)
             project = publishable(checked)
         with timed(seconds, "enrich"):
-            ahead.close()
-            ctx = collect(root, project)
+            ctx = collect(root, project, ahead)
     with exports.running(ctx, root, seconds) as made:  # exports beside the pages: their seconds overlap
         site_pages = pages.render(dataclasses.replace(ctx, downloads=made), seconds)  # pages show download sizes
         assets = made.assets()
@@ -128,20 +142,28 @@ def publishable(checked: Checked) -> Project:
     return dataclasses.replace(checked.project, documents=kept)
 
 
-def collect(root: Path, project: Project) -> SiteContext:
+def collect(root: Path, project: Project, ahead: EnrichmentAhead | None = None) -> SiteContext:
     """Phase one: the expensive, cached work every page generator and export reads."""
     docs = list(project.documents)
     entries = enrich_entries(root, list(project.literature.entries.values()))  # literature is tagged too
-    return SiteContext(project, document_extras(docs, enrich_documents(root, docs)), formatted_references(root, project),
+    references = formatted_references(root, project)
+    return SiteContext(project, document_extras(docs, enrich_documents(root, docs, ahead)), references,
                        entry_tags=entry_extras(entries))
 
 
-def enrich_documents(root: Path, docs: list[Document]) -> dict[str, Enrichment]:
-    """One spaCy pass over every document (cached by content, model and vocabulary version)."""
+def enrich_documents(root: Path, docs: list[Document], ahead: EnrichmentAhead | None = None) -> dict[str, Enrichment]:
+    """One spaCy pass over every document (cached by content, model and vocabulary version). The documents
+    ``ahead`` enriches are read once it is done; the others first, while it works."""
     from .enrich import enrich_texts
 
-    results = enrich_texts(enrichment_items(docs), cache_dir=Cache.for_project(root, "enrich").folder)
-    return {d.path: e for d, e in zip(docs, results)}
+    items, folder = enrichment_items(docs), Cache.for_project(root, "enrich").folder
+    later = [i for i, d in enumerate(docs) if ahead is not None and d.path in ahead.paths]
+    now = sorted(set(range(len(docs))) - set(later))
+    results = dict(zip(now, enrich_texts([items[i] for i in now], cache_dir=folder)))
+    if later:
+        ahead.wait()
+        results.update(zip(later, enrich_texts([items[i] for i in later], cache_dir=folder)))
+    return {d.path: results[i] for i, d in enumerate(docs)}
 
 
 def enrichment_items(docs: list[Document]) -> list[tuple[str, str, str]]:

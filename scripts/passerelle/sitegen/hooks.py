@@ -4,11 +4,16 @@ Defence in depth: `check` already refuses raw HTML and unsafe links; this saniti
 content HTML with an allowlist (nh3), keeping the ids and classes that anchors and admonitions need."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import nh3
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+FILES_DIR = "files"  # beside the docs folder: every file of the tree that is not a page (mkdocs_site.source)
 
 TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
         "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
@@ -30,6 +35,36 @@ def _local_images_only(tag: str, attr: str, value: str) -> str | None:
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      attribute_filter=_local_images_only, link_rel=None, strip_comments=True)
+
+
+@event_priority(-200)  # after mkdocs-static-i18n's (-100), which sorts the pages of every language
+def on_files(files, config):
+    """Add the files of ``FILES_DIR`` that the language being built publishes, where mkdocs-static-i18n would
+    put them: a language's own (the default language's at the site's root) and, with the default language,
+    those of no language. Another language's are left out, as that plugin leaves them."""
+    i18n = config.plugins["i18n"]
+    lang, default = i18n.current_language, i18n.default_language
+    folder = os.path.join(os.path.dirname(config.config_file_path), FILES_DIR)
+    for src in _relative_files(folder):
+        first, _, rest = src.partition("/")
+        if first == lang:
+            dest = rest if lang == default else src
+        elif lang == default and first not in i18n.all_languages:
+            dest = src
+        else:
+            continue
+        files.append(File(src, folder, config.site_dir, config.use_directory_urls, dest_uri=dest))
+    return files
+
+
+def _relative_files(folder: str) -> list[str]:
+    """Every file under ``folder``, as a path relative to it with slashes, in a stable order."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in sorted(names)]
+    return found
 
 
 def on_page_content(html, page, config, files):  # noqa: ARG001 - MkDocs hook signature

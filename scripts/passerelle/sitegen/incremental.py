@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 STATE = ".passerelle-state.json"
-STATE_VERSION = "2"
+STATE_VERSION = "3"  # 3: files other than pages outside the docs folder (mkdocs_site.source)
 UNTRACKED = {"build-report.json"}  # written into the site after the generator, every build
 
 
