@@ -343,3 +343,28 @@ def test_mkdocs_static_i18n_sorts_pages_only_and_each_download_is_published_for_
     assert mkdocs_site.build_language(str(build_dir / "mkdocs.yml"), "fr") == ([], "")
     assert sorted_by_i18n and all(uri.endswith(".md") for uri in sorted_by_i18n)
     assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*.docx")} == site_before  # dirty: none copied again
+
+
+def test_files_outside_the_docs_folder_are_published_where_mkdocs_static_i18n_puts_them(tmp_path: Path):
+    """On a small site: a language's own files (the default language's at the site's root), and the files of
+    no language with the default language only, as mkdocs-static-i18n publishes files in its docs folder."""
+    from passerelle.sitegen import mkdocs_site
+
+    files = {"docs/en/index.md": "# Home\n\n[notes](notes.txt)\n", "docs/fr/index.md": "# Accueil\n\n[notes](notes.txt)\n",
+             "files/en/notes.txt": "en", "files/fr/notes.txt": "fr", "files/fr/data/only.csv": "fr only",
+             "files/robots.txt": "no language", "files/assets/app.js": "no language either"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\ntheme: {{name: material}}\nhooks: ['{mkdocs_site.HOOKS}']\nplugins:\n  - i18n:\n"
+        "      docs_structure: folder\n      languages:\n        - {locale: en, default: true, name: English, build: true}\n"
+        "        - {locale: fr, name: Français, build: true}\n", encoding="utf-8")
+    for lang in ("en", "fr"):
+        assert mkdocs_site.build_language(str(tmp_path / "mkdocs.yml"), lang) == ([], "")
+    site = tmp_path / "site"
+    published = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+                 for p in site.rglob("*") if p.suffix in {".txt", ".csv"} or p.name == "app.js"}
+    assert published == {"notes.txt": "en", "fr/notes.txt": "fr", "fr/data/only.csv": "fr only",
+                         "robots.txt": "no language", "assets/app.js": "no language either"}
+    assert "notes.txt" in (site / "fr" / "index.html").read_text(encoding="utf-8")  # the link was found, not refused
