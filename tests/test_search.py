@@ -188,6 +188,9 @@ def test_keyboard_moves_through_results_and_escape_closes(search_site: Path, bro
         page.goto(base + "/")
         page.keyboard.press("s")
         page.keyboard.type("clients")
+        # the whole word searched (the address names it), not the letters typed before the index arrived:
+        # a search still to come would open the panel again after Escape
+        page.wait_for_function("new URLSearchParams(location.search).get('q') === 'clients'", timeout=8000)
         wait_results(page)
         panel = page.locator("#pa-search-panel")
         assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-label") == "Search results"
@@ -199,6 +202,32 @@ def test_keyboard_moves_through_results_and_escape_closes(search_site: Path, bro
         page.keyboard.press("ArrowUp")
         page.keyboard.press("Escape")
         assert not panel.is_visible() and page.evaluate("document.activeElement.type") == "search"
+        page.close()
+
+
+def test_the_panel_stays_closed_when_the_full_text_arrives_after_escape(search_site: Path, browser):
+    """On a slow link the full text, asked for by a query with few results, can arrive after the reader has
+    closed the panel: it used to open the panel again."""
+    with serve(search_site) as base:
+        page = browser.new_page()
+        held: list = []
+        page.route("**/full-*.js*", lambda route: held.append(route))  # the full text waits until Escape
+        page.goto(base + "/")
+        page.keyboard.press("s")
+        page.keyboard.type("housing")  # found in the full text only
+        panel = page.locator("#pa-search-panel")
+        panel.wait_for(state="visible", timeout=8000)  # "searching the full text"
+        page.keyboard.press("Escape")
+        assert not panel.is_visible()
+        assert held, "the query did not ask for the full text: choose one with fewer results"
+        with page.expect_response("**/full-*.js*"):
+            for route in held:
+                route.continue_()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)  # the shards' scripts run; the panel would be drawn again now
+        assert not panel.is_visible()
+        page.keyboard.type(" ")  # typing again opens it, with what the full text found
+        assert wait_results(page)
         page.close()
 
 

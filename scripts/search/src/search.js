@@ -334,7 +334,8 @@
     render(query, refs);
     writeAddress(query);
     if (refs.length < FEW && S.fullState !== "loaded" && P.words(query, S.lang).length) {
-      loadFullText(function () { if (S.ui.input.value.slice(0, MAX_QUERY) === query) update(); });
+      /* drawn again when the full text arrives, unless the reader closed the panel meanwhile (Escape) */
+      loadFullText(function () { if (!S.ui.panel.hidden && S.ui.input.value.slice(0, MAX_QUERY) === query) update(); });
     }
   }
 
