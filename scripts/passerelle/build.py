@@ -158,7 +158,7 @@ def enrich_documents(root: Path, docs: list[Document], ahead: EnrichmentAhead | 
 
     items, folder = enrichment_items(docs), Cache.for_project(root, "enrich").folder
     later = [i for i, d in enumerate(docs) if ahead is not None and d.path in ahead.paths]
-    now = sorted(set(range(len(docs))) - set(later))
+    now = [i for i, d in enumerate(docs) if ahead is None or d.path not in ahead.paths]
     results = dict(zip(now, enrich_texts([items[i] for i in now], cache_dir=folder)))
     if later:
         ahead.wait()

@@ -48,22 +48,19 @@ def on_files(files, config):
     found: list[tuple[str, str]] = []  # (path in FILES_DIR, path in the site)
     _walk(os.path.join(folder, lang), f"{lang}/", "" if lang == default else f"{lang}/", found)
     if lang == default:
-        for entry in _entries(folder):
-            if entry.name in i18n.all_languages:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, f"{entry.name}/", f"{entry.name}/", found)
-            else:
-                found.append((entry.name, entry.name))
+        _walk(folder, "", "", found, skip=frozenset(i18n.all_languages))
     for src, dest in found:
         files.append(File(src, folder, config.site_dir, config.use_directory_urls, dest_uri=dest))
     return files
 
 
-def _walk(path: str, src: str, dest: str, found: list[tuple[str, str]]) -> None:
-    """(source, destination) of every file under the folder ``path``, each path after its folder's prefix, by
-    ``os.scandir``: five thousand folders per language at 1,000 briefs, a third of the time of ``os.walk``."""
+def _walk(path: str, src: str, dest: str, found: list[tuple[str, str]], skip: frozenset[str] = frozenset()) -> None:
+    """(source, destination) of every file under the folder ``path`` but its entries named in ``skip``, each
+    path after its folder's prefix, by ``os.scandir``: five thousand folders per language at 1,000 briefs, a
+    third of the time of ``os.walk``."""
     for entry in _entries(path):
+        if entry.name in skip:
+            continue
         if entry.is_dir(follow_symlinks=False):
             _walk(entry.path, f"{src}{entry.name}/", f"{dest}{entry.name}/", found)
         else:
