@@ -205,11 +205,12 @@ def fake_exports(*generators):
     return tuple(types.SimpleNamespace(__name__=f"passerelle.exports.{f.__name__}", generate=f) for f in generators)
 
 
-def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch):
+def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch, tmp_path: Path):
     """The exports run in their own process while the pages render (exports.running); a page that shows a
     download's size waits for the export making that file, not for the ones after it, and gets the size of
     the file as made; a file no export makes is known missing once all are done; each export's seconds
-    come back with the files."""
+    come back with the files, whose bytes stay in the cache, named by their SHA-256."""
+    import hashlib
     import multiprocessing
     import os
     import threading
@@ -232,7 +233,10 @@ def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch):
     monkeypatch.setattr(exports, "EXPORTS", fake_exports(books, late))
     seconds: dict[str, float] = {}
     try:
-        with exports.running(None, Path("/nonexistent"), seconds) as made:
+        folder = tmp_path / ".cache/passerelle" / exports.PUBLISHED
+        folder.mkdir(parents=True)
+        (folder / ("0" * 64)).write_bytes(b"a file an earlier build published")
+        with exports.running(None, tmp_path, seconds) as made:
             threading.Timer(0.2, books_may_finish.set).start()
             assert made.get("en/ebooks/book.epub") == 1234 and books_may_finish.is_set()
             assert not late_done.is_set()  # the size came before the later export finished
@@ -240,7 +244,12 @@ def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch):
             assert made.get("en/ebooks/other.epub") is None and late_may_finish.is_set()
             assets = made.assets()
             assert [a.path for a in assets] == ["en/ebooks/book.epub", "data/late.json"] and len(made) == 2
-            assert int(assets[1].data) != os.getpid()  # made in another process: the pages' Python runs meanwhile
+            assert int(assets[1].read()) != os.getpid()  # made in another process: the pages' Python runs meanwhile
+            assert [a.data for a in assets] == [b"", b""] and [a.size for a in assets] == [1234, len(assets[1].read())]
+            kept = Path(assets[0].stored.file)
+            assert kept.parent == folder and kept.read_bytes() == b"x" * 1234
+            assert kept.name == assets[0].sha256 == hashlib.sha256(b"x" * 1234).hexdigest()
+            assert sorted(p.name for p in folder.iterdir()) == sorted(a.sha256 for a in assets)  # earlier ones pruned
         assert set(seconds) == {"exports.books", "exports.late"}
         assert 0 < seconds["exports.books"] < seconds["exports.late"]  # each its own: the later one waited 0.2 s more
     finally:
@@ -368,3 +377,65 @@ def test_files_outside_the_docs_folder_are_published_where_mkdocs_static_i18n_pu
     assert published == {"notes.txt": "en", "fr/notes.txt": "fr", "fr/data/only.csv": "fr only",
                          "robots.txt": "no language", "assets/app.js": "no language either"}
     assert "notes.txt" in (site / "fr" / "index.html").read_text(encoding="utf-8")  # the link was found, not refused
+
+
+def test_a_download_kept_in_the_cache_is_linked_into_the_docs_tree_and_never_written_through(tmp_path: Path):
+    """The docs tree takes an export's file from the cache by a hard link (no bytes copied, none held by the
+    build), dated now so that MkDocs copies it even when the cache kept it long ago (an edit undone); a new
+    version of that download replaces the link and leaves the cache's file as it was."""
+    import hashlib
+    import os
+
+    from passerelle.cache import Cache
+    from passerelle.exports import stored
+    from passerelle.records import Asset
+    from passerelle.sitegen import mkdocs_site
+
+    first = stored(Asset("en/briefs/b/b.docx", b"first"), Cache(tmp_path / "cache"))
+    kept = Path(first.stored.file)
+    os.utime(kept, (1_000_000_000, 1_000_000_000))
+    build_dir = tmp_path / "docs_build"
+    tree = mkdocs_site.write_docs(build_dir, mkdocs_site.docs_files([], [first], {}), {})
+    target = build_dir / "files/en/briefs/b/b.docx"
+    assert tree == {"en/briefs/b/b.docx": hashlib.sha256(b"first").hexdigest()}
+    assert target.read_bytes() == b"first" and target.stat().st_ino == kept.stat().st_ino
+    assert target.stat().st_mtime > 1_000_000_000 + 3600
+    mkdocs_site.write_docs(build_dir, mkdocs_site.docs_files([], [Asset("en/briefs/b/b.docx", b"second")], {}), tree)
+    assert target.read_bytes() == b"second" and kept.read_bytes() == b"first"
+
+
+def test_mkdocs_holds_no_page_text_once_rendered_and_writes_every_page_whole(tmp_path: Path, monkeypatch):
+    """MkDocs renders every page before it writes the first and keeps each page's Markdown and HTML to the
+    end (230 MB per language at 1,000 briefs): the hooks drop the Markdown once rendered and keep the HTML
+    compressed until the page's template renders it, then drop it. Counted when the first page is written."""
+    from mkdocs.commands import build as mkdocs_build
+
+    from passerelle.sitegen import mkdocs_site
+
+    texts = {name: f"Settlement workers' notes, {name}: " + "housing, language classes. " * 40
+             for name in ("index", *(f"page-{i}" for i in range(5)))}
+    for lang in ("en", "fr"):
+        for name, text in texts.items():
+            (tmp_path / "docs" / lang / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "docs" / lang / f"{name}.md").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\ntheme: {{name: material}}\nhooks: ['{mkdocs_site.HOOKS}']\nplugins:\n  - i18n:\n"
+        "      docs_structure: folder\n      languages:\n        - {locale: en, default: true, name: English, build: true}\n"
+        "        - {locale: fr, name: Français, build: true}\n", encoding="utf-8")
+    held: list[int] = []
+    pages: list = []
+    build_page = mkdocs_build._build_page
+
+    def counting(page, config, doc_files, *args, **kwargs):
+        if not held:
+            pages.extend(f.page for f in doc_files)
+            held.append(sum(len(p.markdown or "") + len(p.content or "") for p in pages))
+        return build_page(page, config, doc_files, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", counting)
+    assert mkdocs_site.build_language(str(tmp_path / "mkdocs.yml"), "en") == ([], "")
+    assert len(pages) == len(texts) and held == [0]
+    assert all(p.content is None for p in pages)
+    for name, text in texts.items():
+        page = tmp_path / "site" / ("" if name == "index" else name) / "index.html"
+        assert text.strip() in page.read_text(encoding="utf-8")

@@ -57,6 +57,20 @@ class Cache:
             fh.write(data)
         os.replace(tmp, path)
 
+    def keep(self, address: str, data: bytes) -> Path | None:
+        """``put`` unless the entry is there already (an address that names its bytes); its file."""
+        path = self.path(address)
+        if path is not None and not path.exists():
+            self.put(address, data)
+        return path
+
+    def prune(self, kept: set[str]) -> None:
+        """Remove every entry whose address is not in ``kept``: for a namespace that mirrors what a build
+        publishes (``exports.PUBLISHED``), not work worth keeping."""
+        for path in self.folder.glob(f"*{self.suffix}") if self.folder and self.folder.is_dir() else ():
+            if path.name[:len(path.name) - len(self.suffix)] not in kept:
+                path.unlink(missing_ok=True)
+
     def get_or_make(self, address: str, make: Callable[[], bytes]) -> bytes:
         data = self.get(address)
         if data is None:

@@ -5,6 +5,7 @@ matter against the schema) and the loader look at ``Document.meta`` directly."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -428,12 +429,35 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A file of the cache holding an asset's bytes, named by their SHA-256."""
+
+    file: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Asset:
-    """A file published beside the pages (downloads), with the inputs it comes from."""
+    """A file published beside the pages (downloads), with the inputs it comes from. Its bytes are ``data``
+    or, once the exports' process has kept them in the cache (``exports.running``), the file ``stored``
+    names: the build then hands the site generator a name, not the bytes (114 MB at 1,000 briefs)."""
 
     path: str  # in the docs tree, ``<lang>/...``
     data: bytes
     sources: tuple[str, ...] = ()
+    stored: Stored | None = None
+
+    def read(self) -> bytes:
+        return Path(self.stored.file).read_bytes() if self.stored else self.data
+
+    @property
+    def size(self) -> int:
+        return self.stored.size if self.stored else len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return self.stored.sha256 if self.stored else hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)

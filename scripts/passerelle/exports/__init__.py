@@ -3,6 +3,8 @@ page generators and returns ``Asset`` records; expensive work (pandoc) goes thro
 namespace it is given (named after the module). A new export is one module and one line below."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import multiprocessing
 import pickle
 import threading
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from ..cache import Cache
 from ..context import SiteContext
-from ..records import Asset
+from ..records import Asset, Stored
 from . import addresses, catalogue, citation_files, ebooks, feeds, handouts, pilot_cards, pilot_data, search_index, webapp
 
 EXPORTS = (
@@ -31,12 +33,14 @@ EXPORTS = (
     feeds,  # Atom feeds per language and per audience
     webapp,  # the installable site: a manifest per language and its icons
 )
+PUBLISHED = "published"  # the cache namespace where the exports' process keeps every file it made (``stored``)
 
 
 def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None,
-           made: Callable[[list[Asset]], None] | None = None, chosen: tuple = EXPORTS) -> list[Asset]:
+           made: Callable[[list[Asset]], list[Asset]] | None = None, chosen: tuple = EXPORTS) -> list[Asset]:
     """The files of every export (or of those ``chosen``); ``seconds`` receives each one's time as
-    ``exports.<module>``, ``made`` each one's files as soon as they are made."""
+    ``exports.<module>``, ``made`` each one's files as soon as they are made, and returns what is kept
+    in their stead."""
     out: list[Asset] = []
     for export in chosen:
         name = export.__name__.rsplit(".", 1)[-1]
@@ -44,9 +48,7 @@ def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None
         files = export.generate(ctx, Cache.for_project(root, name, getattr(export, "CACHE_SUFFIX", "")))
         if seconds is not None:
             seconds[f"exports.{name}"] = time.perf_counter() - start
-        if made is not None:
-            made(files)
-        out += files
+        out += files if made is None else made(files)
     return out
 
 
@@ -57,7 +59,8 @@ def running(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = Non
     took twice as long beside them). In that process, the e-books (first in EXPORTS; they mostly wait
     for pandoc) run in one thread and the other exports after each other in another. Forked, the process
     shares the context as it is, unpickled; it sends each export's file sizes as soon as they are known, then
-    the files and ``seconds``. Leaving the block waits for the exports, even after an error."""
+    the files and ``seconds``. The files' bytes stay in the cache (``stored``): neither process holds them
+    all, and the pipe carries their names. Leaving the block waits for the exports, even after an error."""
     fork = multiprocessing.get_context("fork")
     receiving, sending = fork.Pipe(duplex=False)
     process = fork.Process(target=_exports_process, args=(ctx, root, sending), name="passerelle-exports", daemon=True)
@@ -77,21 +80,32 @@ def _exports_process(ctx: SiteContext, root: Path, sending: Connection) -> None:
     then ``("done", assets, seconds)`` or ``("failed", error)``."""
     seconds: dict[str, float] = {}
     lock = threading.Lock()
+    store = Cache.for_project(root, PUBLISHED)
 
-    def send(files: list[Asset]) -> None:
+    def send(files: list[Asset]) -> list[Asset]:
+        kept = [stored(a, store) for a in files]
         with lock:
-            sending.send(("sizes", {a.path: len(a.data) for a in files}))
+            sending.send(("sizes", {a.path: a.size for a in kept}))
+        return kept
 
     try:
         with ThreadPoolExecutor(2, thread_name_prefix="exports") as pool:
             parts = [pool.submit(render, ctx, root, seconds, send, part) for part in (EXPORTS[:1], EXPORTS[1:])]
             assets = [a for part in parts for a in part.result()]
+        store.prune({a.sha256 for a in assets})  # the files of earlier builds
         message: tuple = ("done", assets, seconds)
     except BaseException as exc:  # noqa: BLE001 - the parent raises it; this process only reports it
         message = ("failed", _sendable(exc))
     with lock:
         sending.send(message)
     sending.close()
+
+
+def stored(asset: Asset, store: Cache) -> Asset:
+    """The asset with its bytes in ``store``, under their SHA-256 (written once: a warm build only hashes)."""
+    sha = hashlib.sha256(asset.data).hexdigest()
+    file = store.keep(sha, asset.data)
+    return dataclasses.replace(asset, data=b"", stored=Stored(str(file), sha, len(asset.data)))
 
 
 def _sendable(exc: BaseException) -> tuple:

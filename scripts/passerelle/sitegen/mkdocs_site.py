@@ -95,32 +95,50 @@ def front_matter(info: PageInfo) -> str:
     return "---\n" + yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
 
 
-def docs_files(pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
-    """The docs tree MkDocs reads, file by file (path, bytes): never held whole."""
+def docs_files(pages: list[Page], assets: list[Asset], media: dict[str, Path]) -> Iterator[tuple[str, str, bytes | Path]]:
+    """The docs tree MkDocs reads, file by file (path, SHA-256, bytes or the file holding them): never
+    held whole."""
     for page in pages:
-        yield page.path, (front_matter(page.info) + page.body).encode("utf-8")
+        data = (front_matter(page.info) + page.body).encode("utf-8")
+        yield page.path, incremental.digest(data), data
     for asset in assets:
-        yield asset.path, asset.data
+        yield asset.path, asset.sha256, Path(asset.stored.file) if asset.stored else asset.data
     for path, src in media.items():
-        yield path, src.read_bytes()
+        data = src.read_bytes()
+        yield path, incremental.digest(data), data
 
 
-def write_docs(build_dir: Path, files: Iterable[tuple[str, bytes]], written: dict[str, str]) -> dict[str, str]:
+def write_docs(build_dir: Path, files: Iterable[tuple[str, str, bytes | Path]], written: dict[str, str]) -> dict[str, str]:
     """Write each file whose digest differs from the one ``written`` last time, as it comes; the others keep
     their bytes and times (MkDocs' dirty test). The state is forgotten before the first write: a build that
     stops halfway leaves none, so the next one is full. Returns every file's digest by path."""
     tree: dict[str, str] = {}
     state_kept = True
-    for path, data in files:
-        tree[path] = found = incremental.digest(data)
+    for path, found, content in files:
+        tree[path] = found
         if written.get(path) != found:
             if state_kept:
                 incremental.forget(build_dir)
                 state_kept = False
             target = source(build_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.unlink(missing_ok=True)  # it may be a link to the cache: never write through it
+            if isinstance(content, Path):
+                place(content, target)
+            else:
+                target.write_bytes(content)
     return tree
+
+
+def place(stored: Path, target: Path) -> None:
+    """A file of the cache into the docs tree: a hard link where the file system allows (no bytes copied),
+    dated now either way, since MkDocs copies a file only when it is newer than the site's copy (the cache's
+    file may be older: an edit undone)."""
+    try:
+        os.link(stored, target)
+    except OSError:
+        shutil.copyfile(stored, target)
+    os.utime(target)
 
 
 def source(build_dir: Path, path: str) -> Path:

@@ -54,7 +54,7 @@ def prefix(lang: str) -> str:
 def revisions(root: Path, assets: Iterable[Asset]) -> dict[str, str]:
     """The ``?v=`` of every file the pages name without a hash, from the files about to be published."""
     published = ((urls.published(a.path), a) for a in assets)
-    revs = {path: revision(a.data) for path, a in published if _named_unhashed(path)}  # not every download
+    revs = {path: revision(a.read()) for path, a in published if _named_unhashed(path)}  # not every download
     for name in OWN_ASSETS:
         revs[name] = revision((root / "overrides" / name).read_bytes())
     return versioned(revs)
