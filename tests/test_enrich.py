@@ -229,6 +229,26 @@ def test_cache_re_enriches_exactly_the_edited_text(tmp_path):
     assert edited[1].to_json() == cold[1].to_json()
 
 
+def test_plain_texts_are_made_as_spacy_asks_for_them_and_two_processes_keep_the_order(tmp_path, monkeypatch):
+    """A language's plain texts are not all held while spaCy works (about 30 KB each: 340 MB for 11,000
+    French documents): each is made when spaCy asks for its text, so at most a few batches are ahead of
+    the document being enriched. With two worker processes, each result still lands on its own item."""
+    from passerelle import readability
+
+    texts = [("Language classes help newcomers in Winnipeg. " + "Counsellors meet employers. " * i, "en") for i in range(48)]
+    made, ahead = [0], []
+    to_plain, enrich_doc = readability.to_plain, E._enrich_doc
+    monkeypatch.setattr(readability, "to_plain", lambda text: made.__setitem__(0, made[0] + 1) or to_plain(text))
+    monkeypatch.setattr(E, "_enrich_doc", lambda *a: ahead.append(made[0] - len(ahead) - 1) or enrich_doc(*a))
+    one = E.enrich_texts(texts, n_process=1, cache_dir=tmp_path / "one")
+    assert made[0] == len(texts) and len(ahead) == len(texts)
+    assert max(ahead) <= 2 * E.BATCH_SIZE  # all 48 were made before the first document, before
+    two = E.enrich_texts(texts, n_process=2, cache_dir=tmp_path / "two")
+    assert [e.to_json() for e in two] == [e.to_json() for e in one]
+    words = [e.readability["words"] for e in two]
+    assert words == sorted(set(words))  # each text is longer than the one before it
+
+
 def test_vocabulary_edit_and_threshold_setting(tmp_path):
     src = (Path(E.__file__).parent / "data" / "vocabulary.yml").read_text(encoding="utf-8")
     two = tmp_path / "vocabulary.yml"

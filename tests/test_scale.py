@@ -439,3 +439,44 @@ def test_mkdocs_holds_no_page_text_once_rendered_and_writes_every_page_whole(tmp
     for name, text in texts.items():
         page = tmp_path / "site" / ("" if name == "index" else name) / "index.html"
         assert text.strip() in page.read_text(encoding="utf-8")
+
+
+def _collect_and_report(sending) -> None:
+    """In the forked child: a full collection, then what the child's collector skips and what it copied."""
+    import gc
+
+    gc.collect()
+    rollup = dict(line.split(":", 1) for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:])
+    sending.send((gc.get_freeze_count(), int(rollup["Private_Dirty"].split()[0]) // 1024))
+    sending.close()
+
+
+def test_a_forked_process_leaves_its_parents_objects_shared():
+    """The enrichment and exports processes are forked from the build and share its memory: a full garbage
+    collection in a child would otherwise write to every inherited object and copy the pages holding them
+    (each such process held its own copy of the build's context). A child started by ``forking.start``
+    inherits the parent's objects frozen, and its collection copies a small part of them; the parent's
+    own collector is given them back."""
+    import gc
+    import multiprocessing
+
+    from passerelle import forking
+
+    held = [{"id": i, "text": f"a paragraph of a brief, number {i}", "tags": [str(i)]} for i in range(400_000)]
+    results = []
+    for start in (forking.start, _plain_fork):
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        process = start(_collect_and_report, (sending,), "passerelle-test-fork")
+        results.append(receiving.recv())
+        process.join()
+    (frozen, copied), (_, copied_plain) = results
+    assert frozen >= len(held) * 2 and gc.get_freeze_count() == 0
+    assert copied_plain > 60 and copied < copied_plain / 4  # MB of the parent's heap (about 100 MB)
+
+
+def _plain_fork(target, args, name):
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(target=target, args=args, name=name)
+    process.start()
+    return process

@@ -6,14 +6,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import multiprocessing
-import multiprocessing.process
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from . import addresses, exports, load, pages, readability, sitegen, urls, validate
+from . import addresses, exports, forking, load, pages, readability, sitegen, urls, validate
 from .cache import Cache
 from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
@@ -45,7 +44,7 @@ class EnrichmentAhead:
     def __init__(self, root: Path):
         self.root = root
         self.paths: frozenset[str] = frozenset()  # the documents being enriched ahead
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: BaseProcess | None = None
 
     def start(self, project: Project) -> None:
         from .enrich import EnrichError, uncached
@@ -72,18 +71,17 @@ class EnrichmentAhead:
         self.wait()
 
 
-def start_enrichment(root: Path, docs: list[Document]) -> multiprocessing.process.BaseProcess:
+def start_enrichment(root: Path, docs: list[Document]) -> BaseProcess:
     """Forked, the process shares the loaded documents unpickled; not a daemon, since a large batch starts
     spaCy's own worker processes."""
-    process = multiprocessing.get_context("fork").Process(target=_enrich_quietly, args=(root, docs),
-                                                          name="passerelle-enrich-ahead")
-    process.start()
-    return process
+    return forking.start(_enrich_quietly, (root, docs), "passerelle-enrich-ahead")
 
 
 def _enrich_quietly(root: Path, docs: list[Document]) -> None:
+    from .enrich import enrich_into_cache
+
     with contextlib.suppress(Exception, KeyboardInterrupt):  # collect enriches again and reports the problem
-        enrich_documents(root, docs)
+        enrich_into_cache(enrichment_items(docs), cache_dir=Cache.for_project(root, "enrich").folder)
 
 
 def build(root: Path, offline: bool = False) -> BuildResult:

@@ -17,7 +17,8 @@ import json
 import os
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -450,20 +451,29 @@ def _check_langs(items: list[tuple], models: dict[str, str]) -> None:
 
 
 def _run_lang(todo: list[tuple[int, str, str, int]], lang: str, model: str, vocab: Vocabulary, store: cache.Cache,
-              results: list, n_process: int | None) -> None:
-    """Enrich the uncached (index, text with lead, cache address, lead paragraphs) of one language."""
+              n_process: int | None) -> Iterator[tuple[int, Enrichment]]:
+    """Enrich the uncached (index, text with lead, cache address, lead paragraphs) of one language. Each
+    text's plain form is made as spaCy asks for the text and dropped once its document is enriched: only
+    the documents in flight are held (about 30 KB each), not a whole language's."""
     nlp = load_model(model)
     m = _matchers(model, lang, vocab)
-    plains = [readability.to_plain(text) for _, text, _, _ in todo]
+    in_flight: deque[readability.PlainText] = deque()
+
+    def texts() -> Iterator[str]:
+        for _, text, _, _ in todo:
+            in_flight.append(readability.to_plain(text))
+            yield in_flight[-1].text
+
     procs = n_process if n_process is not None else (
         min(2, os.cpu_count() or 1) if len(todo) > PARALLEL_MIN_DOCS else 1)
-    docs = nlp.pipe((p.text for p in plains), n_process=procs, batch_size=BATCH_SIZE)
-    for (i, text, address, n_lead), plain, doc in zip(todo, plains, docs):
+    docs = nlp.pipe(texts(), n_process=procs, batch_size=BATCH_SIZE)
+    for (i, text, address, n_lead), doc in zip(todo, docs):  # in order: spaCy keeps it
+        plain = in_flight.popleft()
         lead_end = plain.blocks[n_lead - 1].end if n_lead and len(plain.blocks) >= n_lead else 0
         body = readability.to_plain(text.split("\n\n", n_lead)[-1]) if n_lead else None
         result = _enrich_doc(doc, plain, lang, m, vocab, body, lead_end)
         store.put(address, json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        results[i] = result
+        yield i, result
 
 
 def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
@@ -477,11 +487,26 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
     ``n_process`` None means 2 worker processes (if the machine has them) for batches over
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
+    results: list[Enrichment | None] = [None] * len(items)
+    for i, result in _enrichments(items, models, vocabulary_path, n_process, cache_dir):
+        results[i] = result
+    return results  # type: ignore[return-value]
+
+
+def enrich_into_cache(items: list[tuple], *, cache_dir: Path | str | None) -> None:
+    """``enrich_texts`` keeping no result, for a process whose results are read back from the cache: at
+    1,000 briefs, holding them cost that process about 60 MB (some 28 KB per document)."""
+    deque(_enrichments(items, None, None, None, cache_dir), maxlen=0)
+
+
+def _enrichments(items: list[tuple], models: dict[str, str] | None, vocabulary_path: Path | str | None,
+                 n_process: int | None, cache_dir: Path | str | None) -> Iterator[tuple[int, Enrichment]]:
+    """Each item's index and enrichment, the cached ones first in each language; counts them in
+    ``last_run_stats`` once all are given."""
     models = {**configured_models(), **(models or {})}
     _check_langs(items, models)
     vocab = load_vocabulary(vocabulary_path)
     store = cache.Cache(cache_dir, ".json")
-    results: list[Enrichment | None] = [None] * len(items)
     stats = {"enriched": 0, "cached": 0}
     for lang in LANGS:
         todo: list[tuple[int, str, str, int]] = []
@@ -491,16 +516,15 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
             text, n_lead, address = _addressed(item, models[lang], vocab)
             hit = _read_cache(store, address)
             if hit is not None:
-                results[i] = hit
                 stats["cached"] += 1
+                yield i, hit
             else:
                 todo.append((i, text, address, n_lead))
         if todo:
-            _run_lang(todo, lang, models[lang], vocab, store, results, n_process)
+            yield from _run_lang(todo, lang, models[lang], vocab, store, n_process)
             stats["enriched"] += len(todo)
     last_run_stats.clear()
     last_run_stats.update(stats)
-    return results  # type: ignore[return-value]
 
 
 def tag_text(text: str, lang: str, *, lead: str = "", vocabulary_path: Path | str | None = None,
