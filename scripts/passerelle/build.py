@@ -6,13 +6,14 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.process
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from . import addresses, exports, forking, load, pages, readability, sitegen, urls, validate
+from . import addresses, exports, load, pages, readability, sitegen, urls, validate
 from .cache import Cache
 from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
@@ -44,7 +45,7 @@ class EnrichmentAhead:
     def __init__(self, root: Path):
         self.root = root
         self.paths: frozenset[str] = frozenset()  # the documents being enriched ahead
-        self._process: BaseProcess | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
 
     def start(self, project: Project) -> None:
         from .enrich import EnrichError, uncached
@@ -71,10 +72,13 @@ class EnrichmentAhead:
         self.wait()
 
 
-def start_enrichment(root: Path, docs: list[Document]) -> BaseProcess:
+def start_enrichment(root: Path, docs: list[Document]) -> multiprocessing.process.BaseProcess:
     """Forked, the process shares the loaded documents unpickled; not a daemon, since a large batch starts
     spaCy's own worker processes."""
-    return forking.start(_enrich_quietly, (root, docs), "passerelle-enrich-ahead")
+    process = multiprocessing.get_context("fork").Process(target=_enrich_quietly, args=(root, docs),
+                                                          name="passerelle-enrich-ahead")
+    process.start()
+    return process
 
 
 def _enrich_quietly(root: Path, docs: list[Document]) -> None:

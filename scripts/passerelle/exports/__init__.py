@@ -16,7 +16,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from .. import forking
 from ..cache import Cache
 from ..context import SiteContext
 from ..records import Asset, Stored
@@ -62,8 +61,10 @@ def running(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = Non
     shares the context as it is, unpickled; it sends each export's file sizes as soon as they are known, then
     the files and ``seconds``. The files' bytes stay in the cache (``stored``): neither process holds them
     all, and the pipe carries their names. Leaving the block waits for the exports, even after an error."""
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-    process = forking.start(_exports_process, (ctx, root, sending), "passerelle-exports", daemon=True)
+    fork = multiprocessing.get_context("fork")
+    receiving, sending = fork.Pipe(duplex=False)
+    process = fork.Process(target=_exports_process, args=(ctx, root, sending), name="passerelle-exports", daemon=True)
+    process.start()
     sending.close()
     made = Made(receiving, process)
     try:
