@@ -131,7 +131,7 @@ def bench_build(project: Path, n: int) -> dict:
            "peak_rss_mb": round(max(cold_peak[0], warm_peak[0], inc_peak[0]) / 2**20),
            "peak_rss_sum_mb": round(max(cold_peak[1], warm_peak[1], inc_peak[1]) / 2**20),
            "build.floor_peak_rss_mb": round(floor_peak[0] / 2**20),
-           # each build's own peak: the cold one's holds the spaCy workers, the same at any N
+           # each build's own peak, so growth can be read phase by phase (the cold one's: pandoc beside the pages)
            "build.cold_peak_rss_mb": round(cold_peak[0] / 2**20), "build.warm_peak_rss_mb": round(warm_peak[0] / 2**20),
            "incremental.peak_rss_mb": round(inc_peak[0] / 2**20),
            "search.index_build_s": round(cold["stages"].get("exports.search_index", 0.0), 2)}
