@@ -488,7 +488,8 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
     results: list[Enrichment | None] = [None] * len(items)
-    for i, result in _enrichments(items, models, vocabulary_path, n_process, cache_dir):
+    for i, result in _enrichments(items, models=models, vocabulary_path=vocabulary_path, n_process=n_process,
+                                  cache_dir=cache_dir):
         results[i] = result
     return results  # type: ignore[return-value]
 
@@ -496,11 +497,11 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
 def enrich_into_cache(items: list[tuple], *, cache_dir: Path | str | None) -> None:
     """``enrich_texts`` keeping no result, for a process whose results are read back from the cache: at
     1,000 briefs, holding them cost that process about 60 MB (some 28 KB per document)."""
-    deque(_enrichments(items, None, None, None, cache_dir), maxlen=0)
+    deque(_enrichments(items, cache_dir=cache_dir), maxlen=0)
 
 
-def _enrichments(items: list[tuple], models: dict[str, str] | None, vocabulary_path: Path | str | None,
-                 n_process: int | None, cache_dir: Path | str | None) -> Iterator[tuple[int, Enrichment]]:
+def _enrichments(items: list[tuple], *, models: dict[str, str] | None = None, vocabulary_path: Path | str | None = None,
+                 n_process: int | None = None, cache_dir: Path | str | None = None) -> Iterator[tuple[int, Enrichment]]:
     """Each item's index and enrichment, the cached ones first in each language; counts them in
     ``last_run_stats`` once all are given."""
     models = {**configured_models(), **(models or {})}

@@ -4,7 +4,6 @@ namespace it is given (named after the module). A new export is one module and o
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import multiprocessing
 import pickle
 import threading
@@ -103,9 +102,8 @@ def _exports_process(ctx: SiteContext, root: Path, sending: Connection) -> None:
 
 def stored(asset: Asset, store: Cache) -> Asset:
     """The asset with its bytes in ``store``, under their SHA-256 (written once: a warm build only hashes)."""
-    sha = hashlib.sha256(asset.data).hexdigest()
-    file = store.keep(sha, asset.data)
-    return dataclasses.replace(asset, data=b"", stored=Stored(str(file), sha, len(asset.data)))
+    file = store.keep(asset.sha256, asset.data)
+    return dataclasses.replace(asset, data=b"", stored=Stored(str(file), asset.sha256, asset.size))
 
 
 def _sendable(exc: BaseException) -> tuple:
