@@ -222,7 +222,7 @@ def test_a_large_book_comes_in_volumes_by_date_and_one_edit_remakes_only_its_vol
     make = ebooks.run_pandoc
     monkeypatch.setattr(ebooks, "run_pandoc", lambda chapters, meta, *rest: runs.append(meta) or make(chapters, meta, *rest))
     store = cache.Cache(tmp_path / "books")
-    assets = ebooks.generate(ctx, store)
+    assets = list(ebooks.generate(ctx, store))
     paths = {a.path for a in assets}
     assert "fr/ebooks/passerelle-fr-3.epub" in paths and "fr/ebooks/passerelle-fr-4.epub" not in paths
     assert len(runs) == len(assets)

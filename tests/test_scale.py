@@ -257,6 +257,57 @@ def test_download_sizes_wait_for_the_exports_made_beside_the_pages(monkeypatch, 
         late_may_finish.set()
 
 
+def test_an_export_that_yields_is_handed_on_in_batches_and_never_held_whole(tmp_path: Path):
+    """The handouts and e-books yield their files as made: ``render`` hands them to ``made`` (which keeps
+    them in the cache and drops their bytes) a batch at a time, so the exports' process holds one batch,
+    not every file. Counted: how many files were made but not yet handed on, at most."""
+    from passerelle import exports
+    from passerelle.records import Asset
+
+    n, made_so_far, handed = 3 * exports.HANDED_ON + 7, [0], []
+
+    def many(ctx, store):
+        for i in range(n):
+            made_so_far[0] += 1
+            yield Asset(f"en/briefs/b{i}/handout.docx", b"x" * 100, ())
+
+    def keep(batch: list) -> list:
+        handed.append((made_so_far[0], len(batch)))
+        return [a.path for a in batch]
+
+    out = exports.render(None, tmp_path, made=keep, chosen=fake_exports(many))
+    assert out == [f"en/briefs/b{i}/handout.docx" for i in range(n)]
+    assert [size for _, size in handed] == [exports.HANDED_ON] * 3 + [7]
+    assert max(made - sum(size for _, size in handed[:i]) for i, (made, _) in enumerate(handed)) == exports.HANDED_ON
+
+
+def test_cached_work_is_yielded_in_order_with_a_bounded_number_of_jobs_ahead(tmp_path: Path):
+    """``Cache.get_or_make_each`` (the handouts' pandoc runs): results in the order of the jobs, each kept
+    in the cache, cached ones not made again, and only a few jobs per core started ahead of the one the
+    caller is reading: a thousand handouts are never all in memory at once."""
+    import os
+    import threading
+
+    from passerelle import cache
+
+    store, started, lock = cache.Cache(tmp_path / "docx"), [0], threading.Lock()
+    store.put(cache.key("job", "3"), b"cached 3")
+
+    def job(i: int):
+        def make() -> bytes:
+            with lock:
+                started[0] += 1
+            return f"made {i}".encode()
+        return cache.key("job", str(i)), make
+
+    ahead = []
+    for i, data in enumerate(store.get_or_make_each(job(i) for i in range(1000))):
+        assert data == (b"cached 3" if i == 3 else f"made {i}".encode())
+        ahead.append(started[0] - i)
+    assert started[0] == 999 and store.get(cache.key("job", "999")) == b"made 999"
+    assert max(ahead) <= cache.AHEAD * (os.cpu_count() or 1) + 1
+
+
 def test_an_exports_error_reaches_the_build_and_a_lost_process_does_not_hang_it(monkeypatch):
     """An export that fails raises its own error in the build (its type kept); a process that dies
     without a word gives an error naming its exit code, and a page waiting for a size does not wait forever."""

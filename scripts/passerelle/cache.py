@@ -9,11 +9,14 @@ import hashlib
 import os
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 CACHE_DIR = Path(".cache") / "passerelle"  # under the project root; CI caches this folder
+AHEAD = 4  # jobs per core that get_or_make_each runs ahead of the entry it yields
 OUTSIDE_RUNS = threading.BoundedSemaphore(os.cpu_count() or 1)  # outside programs at once, whichever thread starts them
 
 
@@ -78,28 +81,28 @@ class Cache:
             self.put(address, data)
         return data
 
-    def get_or_make_all(self, jobs: list[tuple[str, Callable[[], bytes]]]) -> list[bytes]:
-        """``get_or_make`` for many entries, the missing ones made on every core at once: for work that runs
-        outside Python (pandoc, Node), where threads overlap fully. One run per core across the process
-        (``OUTSIDE_RUNS``, which the e-books take too): the e-books and the handouts are made in different
-        threads, and their pandoc runs at once would only share the cores and add up their memory. Each
-        entry is kept as soon as it is made (an interrupted build keeps what it did). Results in the order
-        of ``jobs``."""
-        found = [self.get(address) for address, _ in jobs]
-        missing = [i for i, data in enumerate(found) if data is None]
-
-        def make(i: int) -> bytes:
-            with OUTSIDE_RUNS:
-                data = jobs[i][1]()
-            self.put(jobs[i][0], data)
+    def get_or_make_each(self, jobs: Iterable[tuple[str, Callable[[], bytes]]]) -> Iterator[bytes]:
+        """``get_or_make`` for many entries, in the order of ``jobs``, each yielded as soon as it and those
+        before it are ready: the missing ones are made on every core at once, for work that runs outside
+        Python (pandoc), where threads overlap fully. One run per core across the process (``OUTSIDE_RUNS``,
+        which the e-books take too): the e-books and the handouts are made in different threads, and their
+        pandoc runs at once would only share the cores and add up their memory. At most ``AHEAD`` jobs per
+        core run ahead of the one yielded, so the caller holds a few entries at a time, never all of them.
+        Each entry is kept as soon as it is made (an interrupted build keeps what it did)."""
+        def get_or_make(address: str, make: Callable[[], bytes]) -> bytes:
+            data = self.get(address)
+            if data is None:
+                with OUTSIDE_RUNS:
+                    data = make()
+                self.put(address, data)
             return data
 
-        workers = min(len(missing), os.cpu_count() or 1)
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                made = list(pool.map(make, missing))
-        else:
-            made = [make(i) for i in missing]
-        for i, data in zip(missing, made):
-            found[i] = data
-        return found
+        workers = os.cpu_count() or 1
+        with ThreadPoolExecutor(workers) as pool:
+            running: deque[Future[bytes]] = deque()
+            for address, make in jobs:
+                running.append(pool.submit(get_or_make, address, make))
+                if len(running) >= AHEAD * workers:
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()

@@ -4,11 +4,12 @@ namespace it is given (named after the module). A new export is one module and o
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import multiprocessing
 import pickle
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -32,23 +33,33 @@ EXPORTS = (
     feeds,  # Atom feeds per language and per audience
     webapp,  # the installable site: a manifest per language and its icons
 )
+HANDED_ON = 200  # files an export hands to ``made`` at a time (handouts: about 2.5 MB)
 PUBLISHED = "published"  # the cache namespace where the exports' process keeps every file it made (``stored``)
 
 
 def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None,
            made: Callable[[list[Asset]], list[Asset]] | None = None, chosen: tuple = EXPORTS) -> list[Asset]:
     """The files of every export (or of those ``chosen``); ``seconds`` receives each one's time as
-    ``exports.<module>``, ``made`` each one's files as soon as they are made, and returns what is kept
-    in their stead."""
+    ``exports.<module>``, ``made`` each one's files as soon as they are made (``HANDED_ON`` at a time, so
+    that the exports' process holds a batch, not every handout), and returns what is kept in their stead."""
     out: list[Asset] = []
     for export in chosen:
         name = export.__name__.rsplit(".", 1)[-1]
         start = time.perf_counter()
         files = export.generate(ctx, Cache.for_project(root, name, getattr(export, "CACHE_SUFFIX", "")))
+        if made is None:
+            out += files
+        else:  # an export that yields its files is never held whole
+            out += [kept for batch in _batches(files, HANDED_ON) for kept in made(batch)]
         if seconds is not None:
             seconds[f"exports.{name}"] = time.perf_counter() - start
-        out += files if made is None else made(files)
     return out
+
+
+def _batches(items: Iterable[Asset], size: int) -> Iterator[list[Asset]]:
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 @contextmanager

@@ -27,6 +27,7 @@ import subprocess
 import unicodedata
 import tempfile
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -76,9 +77,10 @@ def inert_handles(body: str) -> str:
     return _AT.sub(r"\\@", body) if "@" in body else body
 
 
-def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
+def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
     """The book of every brief and one per audience, in each language that has briefs for it, in volumes
-    (``SiteContext.ebook_volumes``). Pandoc runs for several volumes at once (one process per core)."""
+    (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc runs for several volumes at once
+    (one process per core)."""
     plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):
@@ -86,10 +88,10 @@ def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
             for number, docs in enumerate(volumes, 1):
                 plans.append((lang, docs, audience, number if len(volumes) > 1 else 0))  # book()'s arguments
     with ThreadPoolExecutor(max_workers=max(1, min(len(plans), os.cpu_count() or 1))) as pool:
-        books = list(pool.map(lambda plan: book(ctx, *plan[:3], store, volume=plan[3]), plans))
-    return [Asset(urls.ebook(lang, audience, max(1, number)), data,
-                  tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
-            for (lang, docs, audience, number), data in zip(plans, books)]
+        books = pool.map(lambda plan: book(ctx, *plan[:3], store, volume=plan[3]), plans)
+        for (lang, docs, audience, number), data in zip(plans, books):
+            yield Asset(urls.ebook(lang, audience, max(1, number)), data,
+                        tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
 
 
 def _bib_files(ctx: SiteContext, docs: list[Document]) -> set[str]:

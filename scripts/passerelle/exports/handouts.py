@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import os
 import subprocess
-from typing import Callable
+from collections.abc import Callable, Iterator
 
 import pypandoc
 
@@ -60,19 +60,19 @@ def audience_handout_docx(markdown: str, title: str, lang: str, published: dt.da
     return proc.stdout
 
 
-def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
-    """A DOCX handout per brief and audience part, beside the audience view; pandoc runs only for
-    texts the cache has not seen, on every core."""
-    wanted, jobs = [], []
-    for langs in ctx.documents(BRIEF).values():
-        for doc in langs.values():
-            refs = [r for k in doc.sources if (r := ctx.references.get(doc.lang, {}).get(k))]
-            for audience in ctx.model.audiences:
-                if ctx.has_handout(doc, audience):
-                    wanted.append((doc, audience))
-                    jobs.append(_handout_job(doc, audience, refs))
-    return [Asset(urls.download(urls.audience_view(BRIEF, doc.lang, doc.id, audience), doc.id, f"-{audience}.docx"),
-                  data, (doc.path,)) for (doc, audience), data in zip(wanted, store.get_or_make_all(jobs))]
+def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
+    """A DOCX handout per brief and audience part, beside the audience view, as each is ready; pandoc runs
+    only for texts the cache has not seen, on every core."""
+    wanted = [(doc, audience) for langs in ctx.documents(BRIEF).values() for doc in langs.values()
+              for audience in ctx.model.audiences if ctx.has_handout(doc, audience)]
+    jobs = (_handout_job(doc, audience, _references(ctx, doc)) for doc, audience in wanted)
+    for (doc, audience), data in zip(wanted, store.get_or_make_each(jobs)):
+        yield Asset(urls.download(urls.audience_view(BRIEF, doc.lang, doc.id, audience), doc.id, f"-{audience}.docx"),
+                    data, (doc.path,))
+
+
+def _references(ctx: SiteContext, doc: Document) -> list[str]:
+    return [r for k in doc.sources if (r := ctx.references.get(doc.lang, {}).get(k))]
 
 
 def _handout_job(doc: Document, audience: str, refs: list[str]) -> tuple[str, Callable[[], bytes]]:
