@@ -5,6 +5,7 @@ the settings), so a changed input simply misses and an unchanged one is never re
 written atomically: a build interrupted mid-write never leaves half an entry behind."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -89,20 +90,18 @@ class Cache:
         pandoc runs at once would only share the cores and add up their memory. At most ``AHEAD`` jobs per
         core run ahead of the one yielded, so the caller holds a few entries at a time, never all of them.
         Each entry is kept as soon as it is made (an interrupted build keeps what it did)."""
-        def get_or_make(address: str, make: Callable[[], bytes]) -> bytes:
-            data = self.get(address)
-            if data is None:
-                with OUTSIDE_RUNS:
-                    data = make()
-                self.put(address, data)
-            return data
-
         workers = os.cpu_count() or 1
         with ThreadPoolExecutor(workers) as pool:
             running: deque[Future[bytes]] = deque()
             for address, make in jobs:
-                running.append(pool.submit(get_or_make, address, make))
+                running.append(pool.submit(self.get_or_make, address, functools.partial(_outside, make)))
                 if len(running) >= AHEAD * workers:
                     yield running.popleft().result()
             while running:
                 yield running.popleft().result()
+
+
+def _outside(make: Callable[[], bytes]) -> bytes:
+    """``make``, once one of the process's ``OUTSIDE_RUNS`` is free."""
+    with OUTSIDE_RUNS:
+        return make()
