@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import multiprocessing.process
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .cache import Cache
 from .context import SiteContext, document_extras, enrich_entries, entry_extras
 from .exports.citations import cached_citations
 from .records import (LANGS, Asset, BuildReport, BuildResult, Checked, Diagnostic, Document, Enrichment, InputReport,
-                      Page, Project, errors)
+                      PageOutline, Project, RenderedPages, errors)
 
 SITE_DIR = "site"
 REPORT = "build-report.json"
@@ -93,23 +93,29 @@ def build(root: Path, offline: bool = False) -> BuildResult:
     from the About pages. Every stage's time is in the result (``stages``): each page generator and export
     under its own name."""
     seconds: dict[str, float] = {}
-    with EnrichmentAhead(root) as ahead:  # the documents the enrichment cache lacks: enriched while the rules run
-        with timed(seconds, "check"):
-            checked = check(root, ahead.start)
-            project = publishable(checked)
-        with timed(seconds, "enrich"):
-            ctx = collect(root, project, ahead)
-    with exports.running(ctx, root, seconds) as made:  # exports beside the pages: their seconds overlap
-        site_pages = pages.render(dataclasses.replace(ctx, downloads=made), seconds)  # pages show download sizes
-        assets = made.assets()
-    site = root / SITE_DIR
+    checked, rendered, assets = generate(root, seconds)
+    project, site = publishable(checked), root / SITE_DIR
     with timed(seconds, "site"):
-        update = sitegen.publish(root, site, site_pages, assets, media(project), source_date(project), offline)
+        update = sitegen.publish(root, site, rendered, assets, media(project), source_date(project), offline)
     with timed(seconds, "report"):
-        report = build_report(checked, site_pages, assets)
+        report = build_report(checked, rendered.outlines, assets)
         (site / REPORT).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                    encoding="utf-8")
     return BuildResult(checked, report, update.warnings, update, seconds)
+
+
+def generate(root: Path, seconds: dict[str, float]) -> tuple[Checked, RenderedPages, list[Asset]]:
+    """Load → validate → enrich → pages and exports. The context they read lives in this call, then only in
+    the rendered pages until the site generator has read them: MkDocs runs without it."""
+    with EnrichmentAhead(root) as ahead:  # the documents the enrichment cache lacks: enriched while the rules run
+        with timed(seconds, "check"):
+            checked = check(root, ahead.start)
+        with timed(seconds, "enrich"):
+            ctx = collect(root, publishable(checked), ahead)
+    with exports.running(ctx, root, seconds) as made:  # exports beside the pages: their seconds overlap
+        rendered = pages.render(dataclasses.replace(ctx, downloads=made), seconds)  # pages show download sizes
+        assets = made.assets()
+    return checked, rendered, assets
 
 
 @contextmanager
@@ -190,7 +196,7 @@ def source_date(project: Project) -> dt.date:
     return max((d for d in dates if d), default=FIRST_DATE)
 
 
-def build_report(checked: Checked, site_pages: list[Page], assets: list[Asset]) -> BuildReport:
+def build_report(checked: Checked, site_pages: Sequence[PageOutline], assets: list[Asset]) -> BuildReport:
     """Every input file with the addresses it produced, or the diagnostics that kept it out."""
     produced: dict[str, list[str]] = {f: [] for f in checked.project.files}
     for item in [*site_pages, *assets]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 Severity = Literal["error", "warning"]
 LANGS = ("en", "fr")
@@ -426,6 +426,33 @@ class Page:
     @property
     def lang(self) -> str:
         return self.path.split("/", 1)[0]
+
+    @property
+    def outline(self) -> PageOutline:
+        return PageOutline(self.path, self.info.kind, self.sources)
+
+
+@dataclass(frozen=True)
+class PageOutline:
+    """What the build keeps of a page once it is rendered: where it is, its kind and the inputs it shows
+    (the sitemaps and the build report read no more)."""
+
+    path: str
+    kind: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        return self.path.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class RenderedPages:
+    """Every page of the site: ``outlines`` in memory, the pages themselves read once, in the same order, from
+    where the page generators left them (``pages.render``)."""
+
+    outlines: tuple[PageOutline, ...]
+    pages: Iterator[Page]
 
 
 @dataclass(frozen=True)

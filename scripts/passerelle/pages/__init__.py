@@ -3,10 +3,13 @@ context collected once beforehand (``context.collect``), so pages that need the 
 briefs, topics, listings) see all of it. A new page kind is one module and one line below."""
 from __future__ import annotations
 
+import pickle
+import tempfile
 import time
-from typing import Callable, Iterable
+from collections import Counter
+from typing import IO, Callable, Iterable, Iterator
 
-from ..records import Page
+from ..records import Page, RenderedPages
 from . import about, briefs, gap_map, glossary, linked_data, listings, literature, offline, open_data, pilot_index, pilots, topics
 from ..context import SiteContext
 
@@ -28,12 +31,28 @@ GENERATORS: tuple[PageGenerator, ...] = (
 )
 
 
-def render(ctx: SiteContext, seconds: dict[str, float] | None = None) -> list[Page]:
-    """Every generator's pages; ``seconds`` receives each one's time as ``pages.<module>``."""
-    out: list[Page] = []
+def render(ctx: SiteContext, seconds: dict[str, float] | None = None) -> RenderedPages:
+    """Every generator's pages, described (``linked_data``); ``seconds`` receives each one's time as
+    ``pages.<module>``. Each page goes to a temporary file as it is rendered, and comes back from it when the
+    site generator reads the pages: the build never holds them all (430 MB at 3,000 briefs), though a page's
+    description is final only once every other page's is known."""
+    spool = tempfile.TemporaryFile(prefix="passerelle-pages-")
+    outlines, descriptions = [], Counter()
     for generate in GENERATORS:
         start = time.perf_counter()
-        out += generate(ctx)
+        for page in generate(ctx):
+            page = linked_data.with_own_description(ctx, page)
+            descriptions[(page.lang, page.info.description)] += 1
+            outlines.append(page.outline)
+            pickle.dump(page, spool, pickle.HIGHEST_PROTOCOL)
         if seconds is not None:
             seconds[f"pages.{generate.__module__.rsplit('.', 1)[-1]}"] = time.perf_counter() - start
-    return linked_data.describe_all(ctx, out)
+    return RenderedPages(tuple(outlines), _read_back(ctx, spool, len(outlines), descriptions))
+
+
+def _read_back(ctx: SiteContext, spool: IO[bytes], count: int, descriptions: Counter) -> Iterator[Page]:
+    """The spooled pages in order, finished (``linked_data.finished``); the file is gone once they are read."""
+    with spool:
+        spool.seek(0)
+        for _ in range(count):
+            yield linked_data.finished(ctx, pickle.load(spool), descriptions)

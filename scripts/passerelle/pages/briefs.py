@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from typing import Iterator
 
 from .. import readability, urls
 from ..kinds import BRIEF
@@ -15,10 +16,9 @@ from .missing import in_every_language
 CITATION_FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
 
 
-def generate(ctx: SiteContext) -> list[Page]:
+def generate(ctx: SiteContext) -> Iterator[Page]:
     return in_every_language(ctx, BRIEF, lambda doc: [full_page(ctx, doc)] +
                              [audience_page(ctx, doc, a) for a in ctx.audience_parts(doc)])
-    return pages
 
 
 def head(ctx: SiteContext, doc: Document, title: str, here: str, audience: str | None = None) -> list[str]:

@@ -169,7 +169,6 @@ def cell_pages(ctx: SiteContext, lang: str, c: Cell, labels: dict[str, str]) -> 
                for d in newest_first(i.doc for i in c.of(kind.name))]
     entries += [(None, "studies", i) for i in c.of("study")]
     chunks = [entries[i:i + LISTING_PAGE_SIZE] for i in range(0, len(entries), LISTING_PAGE_SIZE)]
-    sources = tuple(sorted({i.doc.path if i.doc else i.entry.path for i in c.items}))
     pages = []
     for n, chunk in enumerate(chunks, 1):
         here = urls.gap_cell(lang, c.row, c.column, n)
@@ -184,6 +183,8 @@ def cell_pages(ctx: SiteContext, lang: str, c: Cell, labels: dict[str, str]) -> 
         nav = page_links(lang, lambda k: urls.gap_cell(lang, c.row, c.column, k), n, len(chunks), here)
         lines += ["", " · ".join(nav), ""] if nav else [""]
         lines += [link(f"← {esc(t(lang, 'gap_back'))}", urls.link(here, urls.gap_map(lang)))]
+        # the inputs this page shows, not the whole cell's: each is on one page (the build report stays linear)
+        sources = tuple(sorted({entry.path if kind else entry.entry.path for kind, _, entry in chunk}))
         pages.append(page(here, title, lines, sources, intro))
     return pages
 

@@ -26,12 +26,17 @@ MARKUP = [(re.compile(r"<[^>]+>"), ""), (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"),
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def describe_all(ctx: SiteContext, pages: list[Page]) -> list[Page]:
-    """Every page with a description that no other page of its language has, and JSON-LD where it shows a document."""
-    pages = [dataclasses.replace(p, info=dataclasses.replace(p.info, description=own_description(ctx, p))) for p in pages]
-    seen = Counter((p.lang, p.info.description) for p in pages)
-    pages = [p if seen[(p.lang, p.info.description)] == 1 else _distinct(p) for p in pages]
-    return [dataclasses.replace(p, info=dataclasses.replace(p.info, linked_data=linked_data(ctx, p))) for p in pages]
+def with_own_description(ctx: SiteContext, p: Page) -> Page:
+    """The page described by itself; ``finished`` makes the description unique once every page is known."""
+    return dataclasses.replace(p, info=dataclasses.replace(p.info, description=own_description(ctx, p)))
+
+
+def finished(ctx: SiteContext, p: Page, descriptions: Counter) -> Page:
+    """The page with a description that no other page of its language has (``descriptions`` counts every
+    page's own, by language), and JSON-LD where it shows a document."""
+    if descriptions[(p.lang, p.info.description)] > 1:
+        p = _distinct(p)
+    return dataclasses.replace(p, info=dataclasses.replace(p.info, linked_data=linked_data(ctx, p)))
 
 
 def own_description(ctx: SiteContext, p: Page) -> str:

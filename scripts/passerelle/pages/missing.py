@@ -7,7 +7,7 @@ import html
 from .. import urls
 from ..kinds import ContentKind
 from ..markup import admonition, esc, heading, html_link
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..context import SiteContext
 from ..records import LANGS, Document, Page
@@ -24,11 +24,10 @@ def notice_page(kind: ContentKind, lang: str, other: Document) -> Page:
 
 
 
-def in_every_language(ctx: SiteContext, kind: ContentKind, render: Callable[[Document], list[Page]]) -> list[Page]:
-    """Every document of a kind in every language: its own pages where it exists, else the notice page."""
-    pages: list[Page] = []
+def in_every_language(ctx: SiteContext, kind: ContentKind, render: Callable[[Document], list[Page]]) -> Iterator[Page]:
+    """Every document of a kind in every language: its own pages where it exists, else the notice page;
+    yielded as made (``pages.render`` keeps none of them)."""
     for langs in ctx.documents(kind).values():
         for lang in LANGS:
             doc = langs.get(lang)
-            pages += render(doc) if doc else [notice_page(kind, lang, next(iter(langs.values())))]
-    return pages
+            yield from render(doc) if doc else [notice_page(kind, lang, next(iter(langs.values())))]

@@ -4,6 +4,7 @@ the sources do not state; the outcomes are a real table; the sections follow the
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from .. import pilotfacts as pf
 from .. import urls
@@ -17,7 +18,7 @@ from .missing import in_every_language
 CARD = "card.json"
 
 
-def generate(ctx: SiteContext) -> list[Page]:
+def generate(ctx: SiteContext) -> Iterator[Page]:
     return in_every_language(ctx, PILOT, lambda doc: [pilot_page(ctx, doc)])
 
 

@@ -8,21 +8,22 @@ redirects are left out: they are not pages to index."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import quoteattr, escape
 
 from .. import settings, urls
-from ..records import DEFAULT_LANG, LANGS, Page
+from ..records import DEFAULT_LANG, LANGS, PageOutline
 
 NOT_INDEXED = ("-missing", "alias", "redirect")  # page kinds (suffixes) a search engine should not list
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
 
-def write_sitemaps(site: Path, pages: list[Page]) -> None:
-    by_address: dict[str, dict[str, Page]] = defaultdict(dict)
+def write_sitemaps(site: Path, pages: Iterable[PageOutline]) -> None:
+    by_address: dict[str, dict[str, PageOutline]] = defaultdict(dict)
     for page in pages:
-        if not page.info.kind.endswith(NOT_INDEXED):
+        if not page.kind.endswith(NOT_INDEXED):
             by_address[urls.in_language(page.path)][page.lang] = page
     for lang in LANGS:
         target = site / urls.published(urls.sitemap(lang))
@@ -33,7 +34,7 @@ def write_sitemaps(site: Path, pages: list[Page]) -> None:
             gz.unlink()  # MkDocs' compressed copy of the shared sitemap: no longer what the sitemap says
 
 
-def sitemap(lang: str, by_address: dict[str, dict[str, Page]]) -> str:
+def sitemap(lang: str, by_address: dict[str, dict[str, PageOutline]]) -> str:
     base = settings.site_url()
     out = [HEADER]
     for address in sorted(by_address):
@@ -52,5 +53,5 @@ def sitemap(lang: str, by_address: dict[str, dict[str, Page]]) -> str:
     return "".join(out)
 
 
-def _address(page: Page, base: str) -> str:
+def _address(page: PageOutline, base: str) -> str:
     return urls.full_address(page.path, base) or "/" + urls.published(page.path)
