@@ -7,7 +7,9 @@ process tree), enrich (enrichment against raw ``nlp.pipe`` on 2 processes, bench
 sample of the corpus' size), search (benchmarks/search_bench.py, in Chromium, with Material's default search
 built on the same pages), weight (benchmarks/weight_bench.py, when present: what a reader's first view costs).
 
-    .venv/bin/passerelle bench --n 1000 --json out.json [--only build enrich search weight]
+    .venv/bin/passerelle bench --n 1000 --json out.json [--only build enrich search weight] [--keep DIR]
+
+With ``--keep DIR`` each finished step is kept in DIR and a run cut short goes on from there (``Steps``).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,23 +111,17 @@ def site_size(site: Path, n: int) -> dict:
             "size.html_bytes": sum(p.stat().st_size for p in pages)}
 
 
-def bench_build(project: Path, n: int) -> dict:
-    """Cold, floor, warm and one-edit builds of the generated project, in that order."""
-    cold_s, cold_peak, cold = build(project, "cold")
-    with tempfile.TemporaryDirectory() as floor_site:
-        floor_s, floor_peak = run_timed([str(BIN / "mkdocs"), "build", "-q", "-f", "docs_build/mkdocs.yml",
-                                         "-d", floor_site], project)
-    warm_s, warm_peak, warm = build(project, "warm")
-    edited = project / EDITED
-    edited.write_text(edited.read_text(encoding="utf-8").replace("{#about}\n\n", "{#about}\n\n" + EDIT + "\n\n", 1),
-                      encoding="utf-8")
-    before = enrich_entries(project)
-    inc_s, inc_peak, inc = build(project, "incremental")
+def bench_build(project: Path, n: int, steps: Steps) -> dict:
+    """Cold, floor, warm and one-edit builds of the generated project, in that order (each a step: ``Steps``)."""
+    cold_s, cold_peak, cold = steps.run("cold", lambda: cold_build(project))
+    floor_s, floor_peak = steps.run("floor", lambda: floor_build(project))
+    warm_s, warm_peak, warm = steps.run("warm", lambda: build(project, "warm"))
+    inc_s, inc_peak, inc, reenriched = steps.run("incremental", lambda: edited_build(project, steps))
     out = {"build.floor_s": round(floor_s, 2), "build.cold_s": round(cold_s, 2), "build.warm_s": round(warm_s, 2),
            "build.ratio": round(warm_s / floor_s, 3), "build.warm_site_mode": warm["site_mode"],
            "build.stages": {k: round(v, 2) for k, v in cold["stages"].items()},
            "build.warm_stages": {k: round(v, 2) for k, v in warm["stages"].items()},
-           "incremental.reenriched_docs": enrich_entries(project) - before, "incremental.s": round(inc_s, 2),
+           "incremental.reenriched_docs": reenriched, "incremental.s": round(inc_s, 2),
            "incremental.ratio": round(inc_s / floor_s, 3), "incremental.site_mode": inc["site_mode"],
            "incremental.files_written": inc["files_written"],
            "incremental.stages": {k: round(v, 2) for k, v in inc["stages"].items()},
@@ -135,11 +132,87 @@ def bench_build(project: Path, n: int) -> dict:
            "build.cold_peak_rss_mb": round(cold_peak[0] / 2**20), "build.warm_peak_rss_mb": round(warm_peak[0] / 2**20),
            "incremental.peak_rss_mb": round(inc_peak[0] / 2**20),
            "search.index_build_s": round(cold["stages"].get("exports.search_index", 0.0), 2)}
-    out.update(site_size(project / "site", n))
+    out.update(steps.run("size", lambda: site_size(project / "site", n)))
     out["build.floor_ms_per_page"] = round(1000 * floor_s / out["size.pages"], 2)
     out["build.cold_s_per_brief"] = round(cold_s / n, 4)
     out["build.warm_s_per_brief"] = round(warm_s / n, 4)
     return out
+
+
+def cold_build(project: Path) -> tuple[float, tuple[int, int], dict]:
+    """A build with no cache and no site: what an earlier, interrupted attempt left is removed first."""
+    for left in (".cache", "site", "docs_build"):
+        shutil.rmtree(project / left, ignore_errors=True)
+    return build(project, "cold")
+
+
+def floor_build(project: Path) -> tuple[float, tuple[int, int]]:
+    """Plain ``mkdocs build`` of the docs tree the cold build generated, into a folder thrown away."""
+    with tempfile.TemporaryDirectory() as floor_site:
+        return run_timed([str(BIN / "mkdocs"), "build", "-q", "-f", "docs_build/mkdocs.yml", "-d", floor_site], project)
+
+
+def edited_build(project: Path, steps: Steps) -> tuple[float, tuple[int, int], dict, int]:
+    """One sentence added to one brief, then a build; with the enrichment cache entries it added. The brief's
+    text before any edit is kept with the steps: an attempt cut short is edited anew with a sentence of its
+    own, so its enrichment is new to the cache as the first attempt's was."""
+    edited, attempt = project / EDITED, steps.attempts("incremental")
+    original = steps.kept_text(EDITED, edited.read_text(encoding="utf-8"))
+    sentence = EDIT if attempt == 1 else f"{EDIT} (attempt {attempt})"
+    edited.write_text(original.replace("{#about}\n\n", "{#about}\n\n" + sentence + "\n\n", 1), encoding="utf-8")
+    before = enrich_entries(project)
+    seconds, peak, timings = build(project, "incremental")
+    return seconds, peak, timings, enrich_entries(project) - before
+
+
+class Steps:
+    """The figures of each finished step, kept in ``folder/steps.json`` when the benchmark runs with ``--keep``:
+    a run of hours (10,000 briefs) that is cut short goes on from its first unfinished step when started
+    again with the same folder, and the step cut short runs again from its start. Without a folder, nothing
+    is kept. A folder measured at another commit, N or seed is refused: its figures would not add up."""
+
+    def __init__(self, folder: Path | None, identity: dict):
+        self.folder, self.identity = folder, identity
+        self.file = folder / "steps.json" if folder else None
+        self.data: dict = {"identity": identity, "done": {}, "attempts": {}, "seconds": {}, "texts": {}}
+        if self.file and self.file.exists():
+            kept = json.loads(self.file.read_text(encoding="utf-8"))
+            if kept["identity"] != identity:
+                raise SystemExit(f"{self.file}: measured for {kept['identity']}, not {identity} — "
+                                 "give --keep a new folder, or remove this one")
+            self.data = kept
+        self.resumed = sorted(self.data["done"])
+
+    def run(self, name: str, measure):
+        if name in self.data["done"]:
+            return self.data["done"][name]
+        self.data["attempts"][name] = self.attempts(name) + 1
+        self._save()
+        start = time.perf_counter()
+        result = measure()
+        self.data["seconds"][name] = round(time.perf_counter() - start, 1)
+        self.data["done"][name] = json.loads(json.dumps(result))  # as read back from the file: tuples become lists
+        self._save()
+        return self.data["done"][name]
+
+    def attempts(self, name: str) -> int:
+        return self.data["attempts"].get(name, 0)
+
+    def kept_text(self, key: str, text: str) -> str:
+        """``text`` the first time ``key`` is asked for, then what was kept that time."""
+        self.data["texts"].setdefault(key, text)
+        self._save()
+        return self.data["texts"][key]
+
+    def total_seconds(self) -> float:
+        return round(sum(self.data["seconds"].values()), 1)
+
+    def _save(self) -> None:
+        if self.file:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = self.file.with_suffix(".tmp")
+            partial.write_text(json.dumps(self.data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            partial.replace(self.file)
 
 
 def _module(name: str):
@@ -195,27 +268,37 @@ def machine() -> dict:
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "versions": versions}
 
 
-def run(n: int, groups: tuple[str, ...] = GROUPS, seed: int = 1) -> dict:
+def run(n: int, groups: tuple[str, ...] = GROUPS, seed: int = 1, keep: Path | None = None) -> dict:
+    """Every group's figures; with ``keep``, in that folder, going on from where an earlier run stopped."""
     flat: dict = {"n_briefs": n}
     info = machine()
-    start = time.perf_counter()
+    steps = Steps(keep, {"n": n, "seed": seed, "commit": info["commit"]})
     with tempfile.TemporaryDirectory(prefix="passerelle-bench-") as tmp:
-        project = corpus.generate(Path(tmp) / "project", n, seed)
-        flat["corpus.generate_s"] = round(time.perf_counter() - start, 2)
+        project = (keep or Path(tmp)) / "project"
+        flat["corpus.generate_s"] = steps.run("corpus", lambda: generated(project, n, seed))
         if "build" in groups:
-            flat.update(bench_build(project, n))
+            flat.update(bench_build(project, n, steps))
         if "weight" in groups:
             if not (project / "site").is_dir():
-                build(project, "cold")
-            flat.update(bench_weight(project / "site"))
+                steps.run("cold", lambda: cold_build(project))
+            flat.update(steps.run("weight", lambda: bench_weight(project / "site")))
     if "enrich" in groups:
-        flat.update(bench_enrich(n))
+        flat.update(steps.run("enrich", lambda: bench_enrich(n)))
     if "search" in groups:
-        flat.update(bench_search(n))
+        flat.update(steps.run("search", lambda: bench_search(n)))
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    info["bench_s"] = round(time.perf_counter() - start, 1)
+    info["bench_s"] = steps.total_seconds()
+    if steps.resumed:
+        info["resumed_after"] = steps.resumed  # steps measured by an earlier start of the same run
     flat["machine"] = info
     return flat
+
+
+def generated(project: Path, n: int, seed: int) -> float:
+    """Seconds to generate the corpus (again, whole, if an earlier attempt was cut short)."""
+    start = time.perf_counter()
+    corpus.generate(project, n, seed)
+    return round(time.perf_counter() - start, 2)
 
 
 def nested(flat: dict) -> dict:
@@ -248,8 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="PATH", help="write the figures as one JSON object to PATH ('-': print it)")
     ap.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep each finished step there: started "
+                    "again with the same DIR, N and seed, the run goes on from its first unfinished step")
     args = ap.parse_args(argv)
-    flat = run(args.n, tuple(args.only), args.seed)
+    flat = run(args.n, tuple(args.only), args.seed, args.keep.resolve() if args.keep else None)
     data = json.dumps(nested(flat), indent=1, ensure_ascii=False)
     if args.json == "-":
         print(data)

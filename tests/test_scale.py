@@ -530,3 +530,51 @@ def test_pages_go_to_a_temporary_file_as_rendered_and_come_back_once_in_order(bu
     assert list(rendered.pages) == []  # read once: the file is gone
     built = json.loads((bundled_site / "site" / "build-report.json").read_text(encoding="utf-8"))
     assert built["counts"]["pages"] == len(rendered.outlines)
+
+
+def test_a_benchmark_cut_short_goes_on_from_its_first_unfinished_step(tmp_path: Path, monkeypatch):
+    """10,000 briefs take hours: with ``--keep`` a run that is stopped keeps its finished steps, and started
+    again it measures only what is left; the brief it edits is edited from its first text, with a sentence
+    the enrichment cache has not seen."""
+    spec = importlib.util.spec_from_file_location("scale_bench", REPO / "benchmarks" / "scale_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    commands: list[str] = []
+
+    def fake_command(args: list[str], cwd: Path):  # each build writes its timings, as `passerelle build` does
+        name = "floor" if "mkdocs" in args[0] else Path(args[-1]).stem.removeprefix(".bench-")
+        commands.append(name)
+        if name == "warm" and commands.count("warm") == 1:
+            raise KeyboardInterrupt  # the machine went away during the first warm build
+        if name != "floor":
+            (cwd / "site").mkdir(exist_ok=True)
+            (cwd / "site" / "index.html").write_text(f"<p>{name}</p>", encoding="utf-8")
+            Path(args[-1]).write_text(json.dumps({"stages": {"site": 1.0}, "site_mode": name, "files_written": 1}))
+        return 2.0, (2**20, 2**21)
+
+    monkeypatch.setattr(bench, "run_timed", fake_command)
+    keep = tmp_path / "kept"
+    with pytest.raises(KeyboardInterrupt):
+        bench.run(5, ("build",), keep=keep)
+    assert commands == ["cold", "floor", "warm"]
+    steps = json.loads((keep / "steps.json").read_text(encoding="utf-8"))
+    assert sorted(steps["done"]) == ["cold", "corpus", "floor"] and steps["attempts"]["warm"] == 1
+
+    edited = keep / "project" / bench.EDITED
+    first_text = edited.read_text(encoding="utf-8")
+    flat = bench.run(5, ("build",), keep=keep)
+    assert commands == ["cold", "floor", "warm", "warm", "incremental"]  # nothing measured twice but the cut step
+    assert flat["machine"]["resumed_after"] == ["cold", "corpus", "floor"]
+    assert flat["build.ratio"] == 1.0 and flat["size.pages"] == 1 and flat["peak_rss_mb"] == 1
+    assert edited.read_text(encoding="utf-8").count(bench.EDIT) == 1
+
+    steps = json.loads((keep / "steps.json").read_text(encoding="utf-8"))
+    del steps["done"]["incremental"]  # as if the edited build had been cut short
+    (keep / "steps.json").write_text(json.dumps(steps), encoding="utf-8")
+    bench.run(5, ("build",), keep=keep)
+    again = edited.read_text(encoding="utf-8")
+    assert again.count(bench.EDIT) == 1 and "(attempt 2)" in again
+    assert again.replace(f"{bench.EDIT} (attempt 2)\n\n", "") == first_text
+
+    with pytest.raises(SystemExit, match="steps.json: measured for"):
+        bench.run(6, ("build",), keep=keep)  # another N: its figures would not add up with these

@@ -27,6 +27,9 @@ def configure(parser) -> None:
     parser.add_argument("--material", action="store_true",
                         help="--only search: also build Material's default search on the same pages")
     parser.add_argument("--errors", action="store_true", help="tagging: list each text's missed and wrong labels")
+    parser.add_argument("--keep", metavar="DIR", help="build, enrich, search, weight: work in DIR and keep each finished "
+                        "step's figures there; started again with the same DIR and --n, a run cut short goes on from "
+                        "its first unfinished step (10,000 briefs take hours)")
     add_root(parser)
 
 
@@ -60,4 +63,5 @@ def run(args) -> int:
     bad = sorted(set(only) - set(SCALE))
     if bad:
         return misuse(f"--only {' '.join(bad)} runs alone", "run it on its own, e.g. 'passerelle bench --only tagging'")
-    return module.main(["--n", str(args.n), "--only", *only] + json_args)
+    keep = ["--keep", args.keep] if args.keep else []
+    return module.main(["--n", str(args.n), "--only", *only] + json_args + keep)
