@@ -330,3 +330,61 @@ def test_a_missing_search_install_is_named_not_a_crash(project, tmp_path):
     r = subprocess.run([str(BIN / "passerelle"), "build"], cwd=project, capture_output=True, text=True, env=env, timeout=900)
     assert r.returncode == 1
     assert "npm ci --prefix scripts/search" in r.stderr and "internal error" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_index_files_come_one_at_a_time_and_match_from_node_from_the_cache_and_without_one(tmp_path, monkeypatch):
+    """The exports never hold every index: each file is made from one index, kept as the JSON text Node and
+    the cache give (parsed, 10,000 briefs' indexes filled the exports' process); the files are the same
+    built by Node, read back from the cache, or made with no cache at all. A text that happens to be the
+    placeholder for the index does not take its place."""
+    import datetime as dt
+    import json
+
+    from passerelle.cache import Cache
+    from passerelle.context import SiteContext
+    from passerelle.exports import search_index
+    from passerelle.load import split_sections
+    from passerelle.records import Document, Literature, Project
+
+    docs = []
+    for i in range(2 * search_index.SHARD_SIZE + 10):
+        body = f"## About {{#about}}\n\nNewcomers in region {i} take language class {i % 7} at the library.\n"
+        title = search_index.INDEX_MARK if i == 5 else f"Brief {i} on language classes"
+        meta = {"id": f"b{i:03d}", "type": "brief", "title": title, "summary": f"Summary {i}.",
+                "published": dt.date(2020, 1, 1 + i % 28)}
+        docs.append(Document(f"content/briefs/b{i:03d}.en.md", "brief", "en", meta, body, 1,
+                             sections=tuple(split_sections(body, 1))))
+    ctx = SiteContext(Project(str(REPO), tuple(docs), Literature(), (), ()), {}, {})
+    store = Cache(tmp_path / "search_index", search_index.CACHE_SUFFIX)
+    by_node = [(a.path, a.data) for a in search_index.generate(ctx, store)]
+    without_cache = [(a.path, a.data) for a in search_index.generate(ctx, Cache(None))]
+    assert by_node == without_cache
+
+    read: list[str] = []  # the indexes read from the cache (sorted keys: "average" first), not the plain texts
+    get = Cache.get
+
+    def recording(self, address: str) -> bytes | None:
+        data = get(self, address)
+        if data and data.startswith(b'{"average":'):
+            read.append(address)
+        return data
+
+    monkeypatch.setattr(Cache, "get", recording)
+    monkeypatch.setattr(search_index, "_run_node", lambda specs: pytest.fail("an index was built again"))
+    files = search_index.generate(ctx, store)
+    first = next(files)
+    assert first.path == "en/search/tier1.js" and len(read) == 1  # the next index is read when its file is made
+    from_cache = [(first.path, first.data)] + [(a.path, a.data) for a in files]
+    assert from_cache == by_node
+    indexed = [p for p, _ in by_node if p.startswith("en/search/full-")]
+    assert len(indexed) == 3 and len(read) == 2 * (1 + 3)  # each index of both languages (French: the English), once
+
+    for path, data in by_node:
+        if path.startswith("en/search/tier1") or path.startswith("en/search/full-"):
+            text = data.decode("utf-8")
+            parsed = json.loads(text[text.index(",") + 1:text.rindex(")")])
+            assert {"refs", "terms", "postings"} <= set(parsed["index"]), path
+            assert len(parsed["index"]["refs"]) == (len(docs) if path.endswith("tier1.js") else len(parsed["texts"]))
+            if path.endswith("tier1.js"):
+                assert parsed["docs"]["brief:b005"]["t"] == search_index.INDEX_MARK
+                assert len(parsed["docs"]) == len(docs)

@@ -167,7 +167,8 @@ def document_extras(docs: list[Document], enrichments: dict[str, Enrichment]) ->
         out[doc.path] = DocumentExtras(
             topics=_labelled(topics), regions=_labelled(regions),
             acronyms=tuple(Acronym(s, l) for s, l in sorted({(a.short, a.long) for a in (e.acronyms if e else [])})),
-            readability=e.readability if e else {})
+            readability={"metrics": e.readability.get("metrics", {})} if e else {})  # what pages show: the whole
+        # report, with each section's hardest sentences, was 25 KB a document, a third of the context
     return out
 
 

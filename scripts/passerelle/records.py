@@ -391,7 +391,7 @@ class DocumentExtras:
     topics: tuple[Labelled, ...] = ()  # sorted by label
     regions: tuple[Labelled, ...] = ()
     acronyms: tuple[Acronym, ...] = ()  # sorted (short, long)
-    readability: dict = field(default_factory=dict)  # readability.measure() of the whole document
+    readability: dict = field(default_factory=dict)  # the "metrics" of readability.measure() of the whole document
 
     @property
     def tags(self) -> tuple[Labelled, ...]:

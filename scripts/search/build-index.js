@@ -1,6 +1,7 @@
 /* Prebuilds Passerelle's lunr indexes at build time with the same lunr.js, lunr-languages and pipeline the
  * browser uses. Reads {"indexes": [{"lang", "fields": [[name, boost]], "docs": [{"id", <field>: text}]}]}
- * on standard input and writes {"indexes": [<compact index>]} on standard output.
+ * on standard input and writes each <compact index> on standard output as it is built, one JSON text per line
+ * (the caller reads and keeps one at a time instead of all of them parsed at once).
  *
  * The compact form (src/pipeline.js: compact, expand) carries what lunr needs to rebuild the very same
  * index: postings with their term frequencies, field lengths and boosts, instead of the precomputed
@@ -24,5 +25,6 @@ process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", () => {
   const request = JSON.parse(input);
-  process.stdout.write(JSON.stringify({ indexes: request.indexes.map(build) }));
+  input = "";
+  for (const spec of request.indexes) process.stdout.write(JSON.stringify(build(spec)) + "\n");
 });

@@ -4,6 +4,7 @@ namespace it is given (named after the module). A new export is one module and o
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import multiprocessing
 import pickle
@@ -74,15 +75,20 @@ def running(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = Non
     fork = multiprocessing.get_context("fork")
     receiving, sending = fork.Pipe(duplex=False)
     process = fork.Process(target=_exports_process, args=(ctx, root, sending), name="passerelle-exports", daemon=True)
-    process.start()
-    sending.close()
-    made = Made(receiving, process)
+    gc.freeze()  # the context's objects out of both processes' collections: a collection writes to every object
+    # it visits, and so copies into the forked process each page of the parent's memory it touches
     try:
-        yield made
+        process.start()
+        sending.close()
+        made = Made(receiving, process)
+        try:
+            yield made
+        finally:
+            made.wait()
+            if seconds is not None:
+                seconds.update(made.seconds)
     finally:
-        made.wait()
-        if seconds is not None:
-            seconds.update(made.seconds)
+        gc.unfreeze()
 
 
 def _exports_process(ctx: SiteContext, root: Path, sending: Connection) -> None:

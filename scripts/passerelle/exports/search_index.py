@@ -14,13 +14,17 @@ Indexes are built by lunr.js under Node (``scripts/search/build-index.js``) with
 stemmers and the same pipeline (``scripts/search/src/pipeline.js``) the browser loads, through the cache."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import cache, readability, settings, urls
@@ -31,6 +35,9 @@ from ..vocabulary import load_vocabulary
 
 CACHE_SUFFIX = ".json"
 INDEX_VERSION = "1"  # bump when the documents or the pipeline change meaning for the same input
+STORED_FORM = "compact-sorted"  # how a built index is kept: the very text its script file holds
+INDEX_MARK = "\0passerelle-index\0"  # where ``_script`` puts an index in its file's JSON
+NODE_TIMEOUT = 1800  # seconds for one run of build-index.js
 SHARD_SIZE = 100  # documents per full-text shard
 SUMMARY_SHARD_SIZE = 20  # summaries per shard: the ten results shown fetch at most ten small files
 TIER1_FIELDS = [["title", 10], ["tags", 6], ["concepts", 6], ["summary", 4], ["keys", 3]]
@@ -57,33 +64,37 @@ class SearchIndexError(Exception):
         super().__init__(f"{message}\n    hint: {hint}")
 
 
-def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:
-    per_lang = {lang: _entries(ctx, lang, store) for lang in LANGS}
-    specs = []
+def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
+    """One language after the other, each index file yielded as made: the indexes stay the JSON text Node
+    and the cache give, never parsed (all of them parsed at once were most of this export's peak memory)."""
     for lang in LANGS:
-        entries = per_lang[lang]
-        specs.append({"lang": lang, "fields": TIER1_FIELDS, "docs": [e["tier1"] for e in entries]})
-        specs += [{"lang": lang, "fields": FULL_FIELDS, "docs": [e["full"] for e in shard]} for shard in _shards(entries)]
-    built = iter(_build_indexes(specs, store))
-    assets = []
-    for lang in LANGS:
-        entries = per_lang[lang]
-        files = [_script(lang, "tier1", _tier1(ctx, lang, entries, next(built)))]
-        for n, shard in enumerate(_shards(entries), 1):
-            texts = {e["full"]["id"]: e["passage"] for e in shard}
-            files.append(_script(lang, f"full-{n}", {"index": next(built), "texts": texts}))
-        for n, shard in enumerate(_shards(entries, SUMMARY_SHARD_SIZE), 1):
-            files.append(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
-        assets += files + [_version(lang, files)]
-    return assets + _client()
+        yield from _language(ctx, lang, store)
+    yield from _client()
 
 
-def _version(lang: str, files: list[Asset]) -> Asset:
-    """``version.js``: a hash of the language's index files, which search.js loads first and then names every
-    index file with (``?v=``). Pages do not carry it, so editing one brief re-renders that brief's pages only."""
+def _language(ctx: SiteContext, lang: str, store: cache.Cache) -> Iterator[Asset]:
+    entries = _entries(ctx, lang, store)
+    specs = [{"lang": lang, "fields": TIER1_FIELDS, "docs": [e["tier1"] for e in entries]}]
+    specs += [{"lang": lang, "fields": FULL_FIELDS, "docs": [e["full"] for e in shard]} for shard in _shards(entries)]
+    built = _built_indexes(specs, store)
     digest = hashlib.sha256()
-    for asset in files:
+
+    def counted(asset: Asset) -> Asset:
         digest.update(asset.path.encode("utf-8") + b"\0" + asset.data)
+        return asset
+
+    yield counted(_script(lang, "tier1", _tier1(ctx, lang, entries), next(built)))
+    for n, shard in enumerate(_shards(entries), 1):
+        yield counted(_script(lang, f"full-{n}", {"texts": {e["full"]["id"]: e["passage"] for e in shard}}, next(built)))
+    for n, shard in enumerate(_shards(entries, SUMMARY_SHARD_SIZE), 1):
+        yield counted(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
+    yield _version(lang, digest)
+
+
+def _version(lang: str, digest) -> Asset:
+    """``version.js``: a hash of the language's index files (``digest``: their paths and bytes, in order),
+    which search.js loads first and then names every index file with (``?v=``). Pages do not carry it, so
+    editing one brief re-renders that brief's pages only."""
     return Asset(urls.source(lang, "search", "version.js"),
                  f'PasserelleSearch.register("version","{digest.hexdigest()[:16]}");\n'.encode("utf-8"))
 
@@ -92,11 +103,20 @@ def _shards(entries: list[dict], size: int = SHARD_SIZE) -> list[list[dict]]:
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
-def _script(lang: str, name: str, data: dict) -> Asset:
-    """An index file as a script that registers itself: ``fetch`` of JSON is refused from ``file://``."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def _script(lang: str, name: str, data: dict, index: str | None = None) -> Asset:
+    """An index file as a script that registers itself: ``fetch`` of JSON is refused from ``file://``. An
+    ``index`` (compact JSON, sorted keys) goes in as ``data["index"]`` without being parsed."""
+    body = _json({**data, "index": INDEX_MARK} if index is not None else data)
+    if index is not None:
+        head, mark, tail = body.partition(json.dumps(INDEX_MARK))
+        unique = mark and json.dumps(INDEX_MARK) not in tail
+        body = head + index + tail if unique else _json({**data, "index": json.loads(index)})  # a text was the mark
     text = f'PasserelleSearch.register("{name}",{body});\n'
     return Asset(urls.source(lang, "search", f"{name}.js"), text.encode("utf-8"))
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _client() -> list[Asset]:
@@ -167,10 +187,10 @@ def _labels(lang: str) -> dict[str, str]:
 # ---------------------------------------------------------------- tier 1: what results show
 
 
-def _tier1(ctx: SiteContext, lang: str, entries: list[dict], index: dict) -> dict:
+def _tier1(ctx: SiteContext, lang: str, entries: list[dict]) -> dict:
     docs = {e["tier1"]["id"]: {**_shown(ctx, e), "n": i // SUMMARY_SHARD_SIZE + 1} for i, e in enumerate(entries)}
     used = {t for e in entries for t in (e["tier1"]["concepts"].split())}
-    return {"index": index, "docs": docs, "shards": len(_shards(entries)), "lang": lang,
+    return {"docs": docs, "shards": len(_shards(entries)), "lang": lang,
             "concepts": _synonyms(used), "facets": _facet_labels(ctx, lang),
             "strings": {k: settings.text(lang, k) for k in UI_STRINGS}}
 
@@ -221,33 +241,59 @@ def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
 # ---------------------------------------------------------------- lunr under Node, through the cache
 
 
-def _build_indexes(specs: list[dict], store: cache.Cache) -> list[dict]:
-    """Each index (tier 1 of a language, or one full-text shard) cached on its own: after one edit, Node
-    rebuilds only the indexes holding that document, in one run."""
+def _built_indexes(specs: list[dict], store: cache.Cache) -> Iterator[str]:
+    """Each index (tier 1 of a language, or one full-text shard) as compact JSON with sorted keys, in the order
+    of ``specs``, read from the cache one at a time. Each is cached on its own: after one edit, Node rebuilds
+    only the indexes holding that document, in one run."""
     tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
                                                                              "package-lock.json")
                     if (SEARCH_DIR / f).is_file())
-    addresses = [cache.key(INDEX_VERSION, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True)) for spec in specs]
-    found = [store.get(a) for a in addresses]
-    missing = [i for i, data in enumerate(found) if data is None]
-    if missing:
-        request = json.dumps({"indexes": [specs[i] for i in missing]}, ensure_ascii=False, sort_keys=True)
-        for i, index in zip(missing, json.loads(_run_node(request))["indexes"]):
-            found[i] = json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            store.put(addresses[i], found[i])
-    return [json.loads(data) for data in found]
+    addresses = [cache.key(INDEX_VERSION, STORED_FORM, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True))
+                 for spec in specs]
+    missing = [i for i, a in enumerate(addresses) if not _cached(store, a)]
+    made: dict[int, str] = {}  # only when the cache keeps nothing (a benchmark)
+    for i, index in zip(missing, _run_node([specs[i] for i in missing]) if missing else (), strict=True):
+        compact = json.dumps(json.loads(index), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        store.put(addresses[i], compact.encode("utf-8"))
+        if store.folder is None:
+            made[i] = compact
+    for i, address in enumerate(addresses):
+        yield made.pop(i) if i in made else (store.get(address) or b"").decode("utf-8")
 
 
-def _run_node(request: str) -> bytes:
+def _cached(store: cache.Cache, address: str) -> bool:
+    path = store.path(address)
+    return path is not None and path.is_file()
+
+
+def _run_node(specs: list[dict]) -> Iterator[str]:
+    """Each index's JSON as Node writes it, one line per index: Python parses one at a time."""
     node = shutil.which("node")
     if node is None:
         raise SearchIndexError("Node.js is needed to build the search indexes", "install it: apt-get install nodejs npm")
     if not (SEARCH_DIR / "node_modules" / "lunr").is_dir():
         raise SearchIndexError("lunr is not installed for the search indexes",
                                "run 'make install' (it runs 'npm ci --prefix scripts/search')")
-    proc = subprocess.run([node, str(SEARCH_DIR / "build-index.js")], input=request.encode("utf-8"),
-                          capture_output=True, timeout=1800, cwd=SEARCH_DIR)
-    if proc.returncode:
-        raise SearchIndexError(f"building the search indexes failed: {proc.stderr.decode('utf-8', 'replace')[-500:]}",
-                               "this is a bug in Passerelle; please report it with the message")
-    return proc.stdout
+    request = json.dumps({"indexes": specs}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(
+            [node, str(SEARCH_DIR / "build-index.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            cwd=SEARCH_DIR) as proc:
+        watchdog = threading.Timer(NODE_TIMEOUT, proc.kill)
+        watchdog.start()
+        try:
+            threading.Thread(target=_send, args=(proc.stdin, request), daemon=True).start()
+            del request
+            yield from (line.decode("utf-8") for line in proc.stdout)
+            proc.wait()
+        finally:
+            watchdog.cancel()
+        if proc.returncode:
+            errors.seek(0)
+            raise SearchIndexError(f"building the search indexes failed: {errors.read().decode('utf-8', 'replace')[-500:]}",
+                                   "this is a bug in Passerelle; please report it with the message")
+
+
+def _send(pipe, data: bytes) -> None:
+    """The request to Node, from a thread: Node may write its first indexes before it has read the last."""
+    with contextlib.suppress(BrokenPipeError), pipe:  # Node ended early: its error is read from stderr
+        pipe.write(data)
