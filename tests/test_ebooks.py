@@ -180,7 +180,7 @@ def test_the_offline_bundle_carries_the_books_and_links_them(bundled_site, tmp_p
 
 
 def _doc(body_sections: dict[str, str]) -> Document:
-    sections = tuple(Section(sid, sid, text, 1) for sid, text in body_sections.items())
+    sections = tuple(Section.of(sid, sid, text, 1) for sid, text in body_sections.items())
     meta = {"id": "odd-brief", "title": "A brief with images, site links and @handles", "summary": "Odd things.",
             "audiences": ["frontline"], "published": "2026-11-23", "evidence": {"strength": "emerging", "type": []}}
     return Document("content/briefs/odd-brief.en.md", "brief", "en", meta, "", 1, {}, sections)
@@ -270,8 +270,9 @@ def test_an_edit_reads_only_its_own_chapter_again_and_the_book_is_the_same_as_ma
     assert len(read) == 2 * (len(docs) + 3)  # contents by topic, every brief, glossary, references; twice
 
     edited = next(d for d in docs if d.has_section("findings"))
-    sections = tuple(dataclasses.replace(s, body=s.body + "\n\nOne more finding, from the edit.") if s.id == "findings"
-                     else s for s in edited.sections)
+    more = "\n\nOne more finding, from the edit."
+    sections = tuple(Section.of(s.id, s.heading, s.body + more, s.line) if s.id == "findings" else s
+                     for s in edited.sections)
     changed = dataclasses.replace(edited, sections=sections)
     documents = tuple(changed if d is edited else d for d in ctx.project.documents)
     edited_ctx = dataclasses.replace(ctx, project=dataclasses.replace(ctx.project, documents=documents))

@@ -199,6 +199,30 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
     assert "duplicate-id" in {d.code for d in found}
 
 
+def test_a_sections_body_is_a_span_of_its_documents_text_and_no_line_is_lost():
+    """A section holds its document's text and a span of it, not a copy (the copies were 72 MB at 3,000
+    briefs): on the bundled content, headings and bodies in order give back every line of the document."""
+    from passerelle.load import HEADING2, load_project, split_sections
+    documents = load_project(REPO).documents
+    assert len(documents) > 20
+    for doc in documents:
+        lines = doc.body.split("\n")
+        rebuilt = []
+        for s in doc.sections:
+            assert s.source is doc.body and doc.section(s.id) in ("", doc.body[s.start:s.end])
+            if s.heading:
+                heading_line = lines[s.line - doc.body_line]
+                assert HEADING2.match(heading_line).group("text").strip() == s.heading
+                rebuilt.append(heading_line)
+            rebuilt += [line for line in s.body.split("\n") if line.strip()]
+        assert rebuilt == [line for line in lines if line.strip()], doc.path
+
+    text = "\n\nIntro.\n## A {#a}\n## B\n\n```\n## not a heading\n```\n\nEnd.\n\n## C {#c}"
+    assert [(s.id, s.heading, s.body, s.line) for s in split_sections(text, 10)] == [
+        ("", "", "Intro.", 12), ("a", "A", "", 13), ("", "B", "```\n## not a heading\n```\n\nEnd.", 14),
+        ("c", "C", "", 22)]
+
+
 def fake_exports(*generators):
     """EXPORTS replaced by these ``generate`` functions, as modules named after them."""
     import types

@@ -54,24 +54,33 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_DOC_BYTES) -> tuple[str
 
 
 def split_sections(body: str, body_line: int) -> list[Section]:
-    """Level-2 headings with an optional ``{#id}``; text before the first heading is the 'intro'."""
+    """Level-2 headings with an optional ``{#id}``; text before the first heading is the 'intro'. Each
+    section's body is the span of ``body`` between its heading and the next, without blank lines around."""
     sections: list[Section] = []
     leading_blank = len(body) - len(body.lstrip("\n"))
     sid, heading, start = "", "", body_line + leading_blank
-    lines: list[str] = []
+    span_start, offset = 0, 0  # where the current section's text and the current line begin in ``body``
     in_fence = False
     for i, line in enumerate(body.split("\n")):
         if FENCE.match(line):
             in_fence = not in_fence
         m = None if in_fence else HEADING2.match(line)
         if m:
-            sections.append(Section(sid, heading, "\n".join(lines).strip("\n"), start))
+            sections.append(_section(body, sid, heading, start, span_start, offset - 1))
             sid, heading, start = m.group("id") or "", m.group("text").strip(), body_line + i
-            lines = []
-        else:
-            lines.append(line)
-    sections.append(Section(sid, heading, "\n".join(lines).strip("\n"), start))
+            span_start = offset + len(line) + 1
+        offset += len(line) + 1
+    sections.append(_section(body, sid, heading, start, span_start, len(body)))
     return [s for s in sections if s.heading or s.body.strip()]
+
+
+def _section(body: str, sid: str, heading: str, line: int, start: int, end: int) -> Section:
+    """The section whose text is ``body[start:end]`` less the line breaks around it."""
+    while start < end and body[start] == "\n":
+        start += 1
+    while end > start and body[end - 1] == "\n":
+        end -= 1
+    return Section(sid, heading, line, body, start, max(start, end))
 
 
 def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Diagnostic]]:
