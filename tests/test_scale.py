@@ -166,7 +166,7 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
     """`check` keeps each document's own findings by content (validate.remembered): the same project gives the
     same diagnostics from the store as computed afresh, arguments' types included; after one edit, only that
     file's rules run again; the rules across files always run whole (here: a duplicate id made by the edit)."""
-    from passerelle import load, validate
+    from passerelle import cache, load, validate
     from passerelle.cache import Cache
 
     root = copy_project(REPO, tmp_path / "p")
@@ -188,6 +188,11 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
     assert validate.validate(project, store) == fresh and len(calls) == 2 * n_docs
     assert {d.code for d in fresh if d.path.endswith("broken.en.md")} >= {"id-mismatch", "raw-html"}
     assert validate.validate(project, store) == fresh and len(calls) == 2 * n_docs  # all from the store
+    media = frozenset(project.media)
+    kept = [d for doc in project.documents for d in validate.remembered(doc, media, cache.key(*sorted(media)), store)]
+    assert len(calls) == 2 * n_docs and len({d.path for d in kept}) < len(kept)  # texts that repeat
+    for field in validate.REPEATED_FIELDS:  # kept until the report: one string for each distinct text
+        assert len({id(getattr(d, field)) for d in kept}) == len({getattr(d, field) for d in kept})
     brief = root / "content" / "briefs" / "data-sharing-culture.en.md"
     brief.write_text(brief.read_text(encoding="utf-8").replace("id: \"data-sharing-culture\"", "id: other", 1),
                      encoding="utf-8")

@@ -332,9 +332,38 @@ def test_a_missing_search_install_is_named_not_a_crash(project, tmp_path):
     assert "npm ci --prefix scripts/search" in r.stderr and "internal error" not in r.stderr and "Traceback" not in r.stderr
 
 
+def test_node_answers_each_index_request_before_it_reads_the_next():
+    """build-index.js holds one request at a time: it answers a line before the next is written (a Node that
+    read the whole input first would wait here for ever), in order, and fails on a request it cannot build."""
+    import json
+    import select
+    import shutil
+    import subprocess
+
+    from passerelle.exports import search_index
+    from passerelle.load import load_project
+
+    titles = [d.title for d in load_project(REPO).documents]
+    specs = [{"lang": lang, "fields": [["title", 1]], "docs": [{"id": str(i), "title": t} for i, t in enumerate(titles)]}
+             for lang in ("en", "fr")]
+    proc = subprocess.Popen([shutil.which("node"), "--expose-gc", str(search_index.SEARCH_DIR / "build-index.js")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    answers = []
+    for spec in specs:
+        proc.stdin.write(json.dumps(spec).encode("ascii") + b"\n")
+        proc.stdin.flush()
+        assert select.select([proc.stdout], [], [], 60)[0], "no answer before the next request"
+        answers.append(json.loads(proc.stdout.readline()))
+    proc.stdin.write(b'{"lang": "en"}\n')  # no fields, no documents
+    proc.stdin.close()
+    assert proc.wait(60) != 0 and proc.stdout.read() == b"" and b"build-index.js" in proc.stderr.read()
+    assert [a["pipeline"] for a in answers][0] != [a["pipeline"] for a in answers][1]  # English, then French
+    assert all(a["fields"] == ["title"] for a in answers) and len(titles) > 20
+
+
 def test_index_files_come_one_at_a_time_and_match_from_node_from_the_cache_and_without_one(tmp_path, monkeypatch):
     """The exports never hold every index: each file is made from one index, kept as the JSON text Node and
-    the cache give (parsed, 10,000 briefs' indexes filled the exports' process); the files are the same
+    the cache give (parsed all at once, they were most of this export's peak memory); the files are the same
     built by Node, read back from the cache, or made with no cache at all. A text that happens to be the
     placeholder for the index does not take its place."""
     import datetime as dt

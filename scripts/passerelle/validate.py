@@ -9,6 +9,7 @@ import html
 import json
 import posixpath
 import re
+import sys
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -464,10 +465,19 @@ def remembered(doc: Document, media: frozenset[str], media_key: str, store: cach
     return out
 
 
+REPEATED_FIELDS = ("path", "severity", "code", "hint", "key", "hint_key")  # the same text in many findings
+
+
 def diagnostics_from_json(data: bytes) -> list[Diagnostic]:
-    """Diagnostics as ``remembered`` kept them; arguments that were tuples are tuples again."""
-    return [Diagnostic(**{**d, "args": tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in d["args"])})
-            for d in json.loads(data)]
+    """Diagnostics as ``remembered`` kept them; arguments that were tuples are tuples again. The texts that
+    repeat from one finding to the next are shared (``sys.intern``): the build keeps every finding until its
+    report, seven a generated brief, and JSON makes a new string of each."""
+    out = []
+    for d in json.loads(data):
+        d.update({name: sys.intern(d[name]) for name in REPEATED_FIELDS})
+        d["args"] = tuple((sys.intern(k), tuple(v) if isinstance(v, list) else v) for k, v in d["args"])
+        out.append(Diagnostic(**d))
+    return out
 
 
 @lru_cache(maxsize=None)

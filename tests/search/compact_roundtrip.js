@@ -1,5 +1,5 @@
 /* The compact search index rebuilds lunr's own index exactly: same postings, same scores, same results.
- * Reads {"indexes": [spec…]} like scripts/search/build-index.js; prints {"checked", "mismatches"}. */
+ * Reads {"indexes": [spec…]}, the requests scripts/search/build-index.js reads one per line; prints {"checked", "mismatches"}. */
 "use strict";
 const path = require("path");
 const lunr = require("lunr");

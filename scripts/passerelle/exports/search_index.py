@@ -274,15 +274,13 @@ def _run_node(specs: list[dict]) -> Iterator[str]:
     if not (SEARCH_DIR / "node_modules" / "lunr").is_dir():
         raise SearchIndexError("lunr is not installed for the search indexes",
                                "run 'make install' (it runs 'npm ci --prefix scripts/search')")
-    request = json.dumps({"indexes": specs}, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with tempfile.TemporaryFile() as errors, subprocess.Popen(
-            [node, str(SEARCH_DIR / "build-index.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            [node, "--expose-gc", str(SEARCH_DIR / "build-index.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
             cwd=SEARCH_DIR) as proc:
         watchdog = threading.Timer(NODE_TIMEOUT, proc.kill)
         watchdog.start()
         try:
-            threading.Thread(target=_send, args=(proc.stdin, request), daemon=True).start()
-            del request
+            threading.Thread(target=_send, args=(proc.stdin, specs), daemon=True).start()
             yield from (line.decode("utf-8") for line in proc.stdout)
             proc.wait()
         finally:
@@ -293,7 +291,9 @@ def _run_node(specs: list[dict]) -> Iterator[str]:
                                    "this is a bug in Passerelle; please report it with the message")
 
 
-def _send(pipe, data: bytes) -> None:
-    """The request to Node, from a thread: Node may write its first indexes before it has read the last."""
+def _send(pipe, specs: list[dict]) -> None:
+    """The requests to Node, one per line (JSON in ASCII: no line break but the last), from a thread: Node
+    answers each before it reads the next."""
     with contextlib.suppress(BrokenPipeError), pipe:  # Node ended early: its error is read from stderr
-        pipe.write(data)
+        for spec in specs:
+            pipe.write(json.dumps(spec).encode("ascii") + b"\n")
