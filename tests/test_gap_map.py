@@ -245,3 +245,22 @@ def test_a_cell_page_names_as_sources_only_the_entries_it_shows(ctx, monkeypatch
     assert len(named) == len(set(named)) == 3  # a brief, a pilot, a study: each named once
     for p in cell:
         assert all(src.rsplit("/", 1)[-1].split(".")[0] in p.body or src.startswith("literature/") for src in p.sources)
+
+
+def test_a_cells_pages_read_the_whole_cell_once_not_once_per_page(ctx, monkeypatch):
+    """A row's "all populations" cell holds the whole row, and has a page for every LISTING_PAGE_SIZE of
+    it: reading the whole cell again for each page made the map grow as the square of the corpus (22.7 s
+    of CPU at 10,000 briefs against 1.6 s at 3,000)."""
+    cell = gap_map.cell("employment", gap_map.ANY, gap_map.items(ctx, "en"))
+    labels = {"employment": "Employment", gap_map.ANY: "Any"}
+    real_of = gap_map.Cell.of
+    reads = []
+    monkeypatch.setattr(gap_map.Cell, "of", lambda c, kind: reads.append(kind) or real_of(c, kind))
+    reads_per_size = {}
+    for size in (1, len(cell.items)):
+        monkeypatch.setattr(gap_map, "LISTING_PAGE_SIZE", size)
+        reads.clear()
+        pages = gap_map.cell_pages(ctx, "en", cell, labels)
+        assert len(pages) == len(cell.items) // size
+        reads_per_size[size] = len(reads)
+    assert len(cell.items) == 3 and reads_per_size[1] == reads_per_size[3]  # as many reads for 3 pages as for 1

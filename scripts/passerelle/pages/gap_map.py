@@ -169,11 +169,12 @@ def cell_pages(ctx: SiteContext, lang: str, c: Cell, labels: dict[str, str]) -> 
                for d in newest_first(i.doc for i in c.of(kind.name))]
     entries += [(None, "studies", i) for i in c.of("study")]
     chunks = [entries[i:i + LISTING_PAGE_SIZE] for i in range(0, len(entries), LISTING_PAGE_SIZE)]
+    # once per cell, not per page: each reads the whole cell, and a row's cell has pages in proportion to it
+    summary = f"**{esc(state_label(ctx, lang, state(ctx, c)))}** — {esc(counts(lang, c))}"
     pages = []
     for n, chunk in enumerate(chunks, 1):
         here = urls.gap_cell(lang, c.row, c.column, n)
-        lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), "",
-                 f"**{esc(state_label(ctx, lang, state(ctx, c)))}** — {esc(counts(lang, c))}"]
+        lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), "", summary]
         shown = None
         for kind, key, entry in chunk:
             if key != shown:
