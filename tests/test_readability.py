@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_000, shared_file
+from conftest import REPO, SEED_000, shared_file
 import yaml
 
 from passerelle import readability as r
@@ -122,3 +122,23 @@ def test_reference_sections_are_not_measured():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         r.measure("Hallo Welt.", "de")
+
+
+def test_measures_kept_in_memory_are_bounded_and_the_rest_read_from_the_cache(tmp_path, monkeypatch):
+    """The process keeps its last measures (check and a document's pages measure the same parts), not every
+    one of the build: at 3,000 briefs that was 32 MB to the end of the build. Older ones come from the cache."""
+    from passerelle import cache
+    from passerelle.load import load_project
+
+    texts = [s.body for d in load_project(REPO).documents for s in d.sections if s.body.strip()]
+    monkeypatch.setattr(r, "RECENT_MEASURES", 10)
+    monkeypatch.setattr(r, "_recent", {})
+    store = cache.Cache(tmp_path / "readability", ".json")
+    monkeypatch.setattr(r, "_measured", store)
+    first = [r.measure(text, "en") for text in texts]
+    assert len(texts) > 30 and len(r._recent) == 10
+    reads = []
+    real_get = cache.Cache.get
+    monkeypatch.setattr(cache.Cache, "get", lambda self, address: reads.append(address) or real_get(self, address))
+    assert r.measure(texts[-1], "en") == first[-1] and reads == []  # recent: from memory
+    assert r.measure(texts[0], "en") == first[0] and len(reads) == 1  # older: from the cache

@@ -349,7 +349,10 @@ def hardest(sentences: list[Sentence], lang: str, n: int = HARDEST) -> list[dict
 
 MEASURE_VERSION = "1"  # bump when measure() gives other figures for the same text
 _measured = cache.Cache(None, ".json")  # where measures of texts persist (see ``remember_measures``)
-_recent: dict[str, bytes] = {}  # measures made in this process (check and the pages measure the same parts)
+# The last measures made or read in this process: check and a document's pages measure the same parts.
+# Bounded: every part's measure, kept to the end of the build, was 32 MB at 3,000 briefs.
+_recent: dict[str, bytes] = {}
+RECENT_MEASURES = 512
 
 
 def remember_measures(store: cache.Cache) -> None:
@@ -370,6 +373,8 @@ def measure(markdown: str, lang: str, *, plain: PlainText | None = None) -> dict
     data = _recent.get(address) or _measured.get_or_make(
         address, lambda: json.dumps(_measure(to_plain(markdown), lang), ensure_ascii=False).encode("utf-8"))
     _recent[address] = data
+    if len(_recent) > RECENT_MEASURES:
+        del _recent[next(iter(_recent))]  # the oldest
     return json.loads(data)
 
 
