@@ -44,6 +44,10 @@ class Cache:
     def path(self, address: str) -> Path | None:
         return self.folder / f"{address}{self.suffix}" if self.folder else None
 
+    def has(self, address: str) -> bool:
+        path = self.path(address)
+        return path is not None and path.is_file()
+
     def get(self, address: str) -> bytes | None:
         path = self.path(address)
         try:

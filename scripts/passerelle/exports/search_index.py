@@ -38,6 +38,7 @@ INDEX_VERSION = "1"  # bump when the documents or the pipeline change meaning fo
 STORED_FORM = "compact-sorted"  # how a built index is kept: the very text its script file holds
 INDEX_MARK = "\0passerelle-index\0"  # where ``_script`` puts an index in its file's JSON
 NODE_TIMEOUT = 1800  # seconds for one run of build-index.js
+BUG_HINT = "this is a bug in Passerelle; please report it with the message"
 SHARD_SIZE = 100  # documents per full-text shard
 SUMMARY_SHARD_SIZE = 20  # summaries per shard: the ten results shown fetch at most ten small files
 TIER1_FIELDS = [["title", 10], ["tags", 6], ["concepts", 6], ["summary", 4], ["keys", 3]]
@@ -243,27 +244,27 @@ def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
 
 def _built_indexes(specs: list[dict], store: cache.Cache) -> Iterator[str]:
     """Each index (tier 1 of a language, or one full-text shard) as compact JSON with sorted keys, in the order
-    of ``specs``, read from the cache one at a time. Each is cached on its own: after one edit, Node rebuilds
-    only the indexes holding that document, in one run."""
+    of ``specs``, one at a time: from the cache, or from Node as it writes them. Each is cached on its own:
+    after one edit, Node rebuilds only the indexes holding that document, in one run."""
     tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
                                                                              "package-lock.json")
                     if (SEARCH_DIR / f).is_file())
     addresses = [cache.key(INDEX_VERSION, STORED_FORM, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True))
                  for spec in specs]
-    missing = [i for i, a in enumerate(addresses) if not _cached(store, a)]
-    made: dict[int, str] = {}  # only when the cache keeps nothing (a benchmark)
-    for i, index in zip(missing, _run_node([specs[i] for i in missing]) if missing else (), strict=True):
-        compact = json.dumps(json.loads(index), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        store.put(addresses[i], compact.encode("utf-8"))
-        if store.folder is None:
-            made[i] = compact
+    missing = {i for i, a in enumerate(addresses) if not store.has(a)}
+    built = _run_node([specs[i] for i in sorted(missing)]) if missing else iter(())
     for i, address in enumerate(addresses):
-        yield made.pop(i) if i in made else (store.get(address) or b"").decode("utf-8")
-
-
-def _cached(store: cache.Cache, address: str) -> bool:
-    path = store.path(address)
-    return path is not None and path.is_file()
+        if i not in missing:
+            yield (store.get(address) or b"").decode("utf-8")
+            continue
+        index = next(built, None)
+        if index is None:
+            raise SearchIndexError("build-index.js gave fewer indexes than it was asked for", BUG_HINT)
+        compact = json.dumps(json.loads(index), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        store.put(address, compact.encode("utf-8"))
+        yield compact
+    if next(built, None) is not None:
+        raise SearchIndexError("build-index.js gave more indexes than it was asked for", BUG_HINT)
 
 
 def _run_node(specs: list[dict]) -> Iterator[str]:
@@ -288,7 +289,7 @@ def _run_node(specs: list[dict]) -> Iterator[str]:
         if proc.returncode:
             errors.seek(0)
             raise SearchIndexError(f"building the search indexes failed: {errors.read().decode('utf-8', 'replace')[-500:]}",
-                                   "this is a bug in Passerelle; please report it with the message")
+                                   BUG_HINT)
 
 
 def _send(pipe, specs: list[dict]) -> None:
