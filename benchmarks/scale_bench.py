@@ -42,12 +42,14 @@ BIN = Path(sys.executable).parent
 class PeakMemory:
     """The largest memory of a process and all its children together, sampled every 50 ms: ``peak`` counts
     each page once (the sum of proportional set sizes: a forked process shares its parent's pages, and the
-    machine holds them once), ``rss_sum`` adds up every process's resident set (shared pages over again)."""
+    machine holds them once), ``rss_sum`` adds up every process's resident set (shared pages over again),
+    ``parts`` splits the peak by kind of process (``process_kind``), so that a figure says who held it."""
 
     def __init__(self, pid: int):
         import psutil
 
         self.process, self.peak, self.rss_sum, self._stop = psutil.Process(pid), 0, 0, threading.Event()
+        self.parts: dict[str, int] = {}
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
@@ -59,24 +61,45 @@ class PeakMemory:
                 procs = [self.process] + self.process.children(recursive=True)
             except psutil.Error:
                 return
-            proportional = resident = 0
+            parts: dict[str, int] = {}
+            resident = 0
             for p in procs:
                 try:
-                    full = p.memory_full_info()
+                    full, kind = p.memory_full_info(), process_kind(p, self.process.pid)
                 except psutil.Error:
                     continue
-                proportional, resident = proportional + full.pss, resident + full.rss
-            self.peak, self.rss_sum = max(self.peak, proportional), max(self.rss_sum, resident)
+                parts[kind], resident = parts.get(kind, 0) + full.pss, resident + full.rss
+            if sum(parts.values()) > self.peak:
+                self.peak, self.parts = sum(parts.values()), parts
+            self.rss_sum = max(self.rss_sum, resident)
             self._stop.wait(0.05)
 
-    def stop(self) -> tuple[int, int]:
-        """(peak, rss_sum) in bytes."""
+    def stop(self) -> tuple[int, int, dict[str, int]]:
+        """(peak, rss_sum, parts of the peak by kind) in bytes."""
         self._stop.set()
         self._thread.join()
-        return self.peak, self.rss_sum
+        return self.peak, self.rss_sum, dict(sorted(self.parts.items()))
 
 
-def run_timed(args: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
+def process_kind(p, root: int) -> str:
+    """What a process of the build's tree is: ``build`` (the command itself), ``node`` (the search indexes),
+    ``pandoc`` (e-books, handouts), ``spawned`` (MkDocs for a language other than the default), ``forked``
+    (the exports' process beside the pages; during the checks, the enrichment ahead and spaCy's workers)."""
+    if p.pid == root:
+        return "build"
+    name = p.name()
+    if name.startswith(("node", "pandoc")):
+        return name.split("-")[0]
+    if not name.startswith("python"):
+        return name
+    return "spawned" if any("multiprocessing" in part for part in p.cmdline()) else "forked"
+
+
+def megabytes(parts: dict[str, int]) -> dict[str, int]:
+    return {kind: round(size / 2**20) for kind, size in parts.items()}
+
+
+def run_timed(args: list[str], cwd: Path) -> tuple[float, tuple[int, int, dict[str, int]]]:
     """Wall seconds and peak memory (bytes, process tree: ``PeakMemory.stop``) of a command; raises with its
     output if it fails."""
     start = time.perf_counter()
@@ -89,7 +112,7 @@ def run_timed(args: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
     return seconds, peak
 
 
-def build(project: Path, name: str) -> tuple[float, tuple[int, int], dict]:
+def build(project: Path, name: str) -> tuple[float, tuple[int, int, dict[str, int]], dict]:
     timings = project / f".bench-{name}.json"
     seconds, peak = run_timed([str(BIN / "passerelle"), "build", "--timings", str(timings)], project)
     return seconds, peak, json.loads(timings.read_text(encoding="utf-8"))
@@ -131,6 +154,9 @@ def bench_build(project: Path, n: int, steps: Steps) -> dict:
            # each build's own peak, so growth can be read phase by phase (the cold one's: pandoc beside the pages)
            "build.cold_peak_rss_mb": round(cold_peak[0] / 2**20), "build.warm_peak_rss_mb": round(warm_peak[0] / 2**20),
            "incremental.peak_rss_mb": round(inc_peak[0] / 2**20),
+           # who held each peak (``process_kind``), so that a change's effect on memory can be read by process
+           "build.cold_peak_parts_mb": megabytes(cold_peak[2]), "build.warm_peak_parts_mb": megabytes(warm_peak[2]),
+           "incremental.peak_parts_mb": megabytes(inc_peak[2]),
            "search.index_build_s": round(cold["stages"].get("exports.search_index", 0.0), 2)}
     out.update(steps.run("size", lambda: site_size(project / "site", n)))
     out["build.floor_ms_per_page"] = round(1000 * floor_s / out["size.pages"], 2)
@@ -139,20 +165,20 @@ def bench_build(project: Path, n: int, steps: Steps) -> dict:
     return out
 
 
-def cold_build(project: Path) -> tuple[float, tuple[int, int], dict]:
+def cold_build(project: Path) -> tuple[float, tuple[int, int, dict[str, int]], dict]:
     """A build with no cache and no site: what an earlier, interrupted attempt left is removed first."""
     for left in (".cache", "site", "docs_build"):
         shutil.rmtree(project / left, ignore_errors=True)
     return build(project, "cold")
 
 
-def floor_build(project: Path) -> tuple[float, tuple[int, int]]:
+def floor_build(project: Path) -> tuple[float, tuple[int, int, dict[str, int]]]:
     """Plain ``mkdocs build`` of the docs tree the cold build generated, into a folder thrown away."""
     with tempfile.TemporaryDirectory() as floor_site:
         return run_timed([str(BIN / "mkdocs"), "build", "-q", "-f", "docs_build/mkdocs.yml", "-d", floor_site], project)
 
 
-def edited_build(project: Path, steps: Steps) -> tuple[float, tuple[int, int], dict, int]:
+def edited_build(project: Path, steps: Steps) -> tuple[float, tuple[int, int, dict[str, int]], dict, int]:
     """One sentence added to one brief, then a build; with the enrichment cache entries it added. The brief's
     text before any edit is kept with the steps: an attempt cut short is edited anew with a sentence of its
     own, so its enrichment is new to the cache as the first attempt's was."""

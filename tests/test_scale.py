@@ -10,6 +10,7 @@ import importlib.util
 import math
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -561,13 +562,36 @@ def test_pages_go_to_a_temporary_file_as_rendered_and_come_back_once_in_order(bu
     assert built["counts"]["pages"] == len(rendered.outlines)
 
 
+def test_the_benchmarks_peak_memory_names_the_process_that_held_it():
+    """The peak of a build's process tree is split by kind of process: a forked child's own memory is counted
+    as ``forked``, the command's as ``build``, and pages they share once (proportional set sizes)."""
+    bench = scale_bench()
+    script = ("import os, time\n"
+              "held = b'x' * (40 * 2**20)  # the command's own 40 MB, shared with the child at the fork\n"
+              "if os.fork() == 0:\n"
+              "    mine = b'y' * (120 * 2**20)  # the child's own\n"
+              "    time.sleep(1.5)\n"
+              "    os._exit(0)\n"
+              "os.wait()\n")
+    seconds, (peak, rss_sum, parts) = bench.run_timed([sys.executable, "-c", script], REPO)
+    mb = bench.megabytes(parts)
+    assert set(mb) == {"build", "forked"}
+    assert 120 + 15 <= mb["forked"] < 120 + 40 and 20 <= mb["build"] < 60  # each has half of the 40 shared MB
+    assert peak == sum(parts.values()) and rss_sum > peak + 15 * 2**20  # the resident sets count them twice
+
+
+def scale_bench():
+    spec = importlib.util.spec_from_file_location("scale_bench", REPO / "benchmarks" / "scale_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
 def test_a_benchmark_cut_short_goes_on_from_its_first_unfinished_step(tmp_path: Path, monkeypatch):
     """10,000 briefs take hours: with ``--keep`` a run that is stopped keeps its finished steps, and started
     again it measures only what is left; the brief it edits is edited from its first text, with a sentence
     the enrichment cache has not seen."""
-    spec = importlib.util.spec_from_file_location("scale_bench", REPO / "benchmarks" / "scale_bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = scale_bench()
     commands: list[str] = []
 
     def fake_command(args: list[str], cwd: Path):  # each build writes its timings, as `passerelle build` does
@@ -579,7 +603,7 @@ def test_a_benchmark_cut_short_goes_on_from_its_first_unfinished_step(tmp_path: 
             (cwd / "site").mkdir(exist_ok=True)
             (cwd / "site" / "index.html").write_text(f"<p>{name}</p>", encoding="utf-8")
             Path(args[-1]).write_text(json.dumps({"stages": {"site": 1.0}, "site_mode": name, "files_written": 1}))
-        return 2.0, (2**20, 2**21)
+        return 2.0, (2**20, 2**21, {"build": 2**20})
 
     monkeypatch.setattr(bench, "run_timed", fake_command)
     keep = tmp_path / "kept"
@@ -595,6 +619,7 @@ def test_a_benchmark_cut_short_goes_on_from_its_first_unfinished_step(tmp_path: 
     assert commands == ["cold", "floor", "warm", "warm", "incremental"]  # nothing measured twice but the cut step
     assert flat["machine"]["resumed_after"] == ["cold", "corpus", "floor"]
     assert flat["build.ratio"] == 1.0 and flat["size.pages"] == 1 and flat["peak_rss_mb"] == 1
+    assert flat["build.cold_peak_parts_mb"] == {"build": 1}
     assert edited.read_text(encoding="utf-8").count(bench.EDIT) == 1
 
     steps = json.loads((keep / "steps.json").read_text(encoding="utf-8"))
