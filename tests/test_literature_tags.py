@@ -55,8 +55,8 @@ def bundled():
 
 def test_literature_page_by_topic_and_year_with_anchors_tags_and_citing_briefs(bundled):
     entries = list(bundled.literature.entries.values())
-    ctx = SiteContext(bundled, {}, {}, entry_tags=entry_extras({e.key: r for e, r in zip(
-        entries, E.enrich_texts([E.entry_item(e.fields) for e in entries]))}))
+    ctx = SiteContext(bundled, {}, {}, entry_tags=entry_extras(zip(
+        [e.key for e in entries], E.enrich_texts([E.entry_item(e.fields) for e in entries]))))
     (page,) = [p for p in L.generate(ctx) if p.path.startswith("fr/")]
     text = page.body
     assert "{#ref-peacegeeks2019settlement}" in text and "{#ref-nsct2022mobilizing}" in text

@@ -523,6 +523,34 @@ def test_mkdocs_holds_no_page_text_once_rendered_and_writes_every_page_whole(tmp
         assert text.strip() in page.read_text(encoding="utf-8")
 
 
+def test_each_enrichment_is_condensed_as_it_is_read_and_never_all_held(bundled_site: Path, monkeypatch):
+    """Every document's and entry's whole enrichment, held together, took 220 MB at 3,000 briefs, which the
+    build process kept once they were freed (then copied into the exports' process at the fork): ``collect``
+    condenses each as the cache gives it. Counted on the bundled project: at most two are alive at a time."""
+    import gc
+
+    from passerelle import context
+    from passerelle.records import Enrichment
+
+    def alive() -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, Enrichment))
+
+    most: list[int] = []
+    labelled = context._labelled
+
+    def counting(tags):
+        most.append(alive())
+        return labelled(tags)
+
+    monkeypatch.setattr(context, "_labelled", counting)  # twice per document, twice per entry
+    checked = pipeline.check(bundled_site)
+    ctx = pipeline.collect(bundled_site, pipeline.publishable(checked))
+    docs, entries = len(ctx.project.documents), len(ctx.project.literature.entries)
+    assert len(most) == 2 * docs + 2 * entries and docs > 20 and entries > 1
+    assert max(most) <= 2 and alive() == 0
+    assert any(e.topics for e in ctx.extras.values()) and any(any(t.values()) for t in ctx.entry_tags.values())
+
+
 def test_pages_go_to_a_temporary_file_as_rendered_and_come_back_once_in_order(bundled_site: Path, monkeypatch):
     """The build never holds every page (430 MB at 3,000 briefs): ``pages.render`` writes each to a
     temporary file as the generators yield it, and the site generator reads them back once. Counted on the

@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import multiprocessing.process
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -155,23 +155,30 @@ def collect(root: Path, project: Project, ahead: EnrichmentAhead | None = None) 
     docs = list(project.documents)
     entries = enrich_entries(root, list(project.literature.entries.values()))  # literature is tagged too
     references = formatted_references(root, project)
-    return SiteContext(project, document_extras(docs, enrich_documents(root, docs, ahead)), references,
+    return SiteContext(project, document_extras(docs, enriched(root, docs, ahead)), references,
                        entry_tags=entry_extras(entries))
 
 
 def enrich_documents(root: Path, docs: list[Document], ahead: EnrichmentAhead | None = None) -> dict[str, Enrichment]:
-    """One spaCy pass over every document (cached by content, model and vocabulary version). The documents
-    ``ahead`` enriches are read once it is done; the others first, while it works."""
-    from .enrich import enrich_texts
+    """Every document's enrichment (``enriched``), held together."""
+    return dict(enriched(root, docs, ahead))
 
-    items, folder = enrichment_items(docs), Cache.for_project(root, "enrich").folder
-    later = [i for i, d in enumerate(docs) if ahead is not None and d.path in ahead.paths]
-    now = [i for i, d in enumerate(docs) if ahead is None or d.path not in ahead.paths]
-    results = dict(zip(now, enrich_texts([items[i] for i in now], cache_dir=folder)))
+
+def enriched(root: Path, docs: list[Document], ahead: EnrichmentAhead | None = None) -> Iterator[tuple[str, Enrichment]]:
+    """One spaCy pass over every document (cached by content, model and vocabulary version): (path,
+    enrichment) pairs as they come. The documents ``ahead`` enriches are read once it is done; the others
+    first, while it works."""
+    from .enrich import enrichments
+
+    folder = Cache.for_project(root, "enrich").folder
+    later = [d for d in docs if ahead is not None and d.path in ahead.paths]
+    now = [d for d in docs if ahead is None or d.path not in ahead.paths]
+    for i, e in enrichments(enrichment_items(now), cache_dir=folder):
+        yield now[i].path, e
     if later:
         ahead.wait()
-        results.update(zip(later, enrich_texts([items[i] for i in later], cache_dir=folder)))
-    return {d.path: results[i] for i, d in enumerate(docs)}
+        for i, e in enrichments(enrichment_items(later), cache_dir=folder):
+            yield later[i].path, e
 
 
 def enrichment_items(docs: list[Document]) -> list[tuple[str, str, str]]:

@@ -488,7 +488,7 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
     PARALLEL_MIN_DOCS, else 1. Raises EnrichError/VocabularyError with a Diagnostic on fixable problems.
     """
     results: list[Enrichment | None] = [None] * len(items)
-    for i, result in _enrichments(items, models=models, vocabulary_path=vocabulary_path, n_process=n_process,
+    for i, result in enrichments(items, models=models, vocabulary_path=vocabulary_path, n_process=n_process,
                                   cache_dir=cache_dir):
         results[i] = result
     return results  # type: ignore[return-value]
@@ -497,13 +497,13 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
 def enrich_into_cache(items: list[tuple], *, cache_dir: Path | str | None) -> None:
     """``enrich_texts`` keeping no result, for a process whose results are read back from the cache: at
     1,000 briefs, holding them cost that process about 60 MB (some 28 KB per document)."""
-    deque(_enrichments(items, cache_dir=cache_dir), maxlen=0)
+    deque(enrichments(items, cache_dir=cache_dir), maxlen=0)
 
 
-def _enrichments(items: list[tuple], *, models: dict[str, str] | None = None, vocabulary_path: Path | str | None = None,
+def enrichments(items: list[tuple], *, models: dict[str, str] | None = None, vocabulary_path: Path | str | None = None,
                  n_process: int | None = None, cache_dir: Path | str | None = None) -> Iterator[tuple[int, Enrichment]]:
-    """Each item's index and enrichment, the cached ones first in each language; counts them in
-    ``last_run_stats`` once all are given."""
+    """Each item's index and enrichment as they come, the cached ones first in each language: a caller that
+    keeps only part of each holds one at a time. Counts them in ``last_run_stats`` once all are given."""
     models = {**configured_models(), **(models or {})}
     _check_langs(items, models)
     vocab = load_vocabulary(vocabulary_path)
