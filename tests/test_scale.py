@@ -11,6 +11,7 @@ import math
 import random
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -606,6 +607,28 @@ def test_the_benchmarks_peak_memory_names_the_process_that_held_it():
     assert set(mb) == {"build", "forked"}
     assert 120 + 15 <= mb["forked"] < 120 + 40 and 20 <= mb["build"] < 60  # each has half of the 40 shared MB
     assert peak == sum(parts.values()) and rss_sum > peak + 15 * 2**20  # the resident sets count them twice
+
+
+def test_the_benchmarks_memory_sampler_takes_at_most_a_tenth_of_a_core(monkeypatch):
+    """A process's proportional size costs the kernel a walk of its page tables (120 ms for a 1.5 GB build):
+    the sampler waits nine times what its last sample took, so that it does not slow the build it measures.
+    Counted with samples made to cost 0.1 s, over a command of 2 s."""
+    import psutil
+
+    bench = scale_bench()
+    calls: list[float] = []
+    full_info = psutil.Process.memory_full_info
+
+    def slow(process):
+        calls.append(time.perf_counter())
+        time.sleep(0.1)
+        return full_info(process)
+
+    monkeypatch.setattr(psutil.Process, "memory_full_info", slow)
+    seconds, (peak, _, parts) = bench.run_timed([sys.executable, "-c", "import time; time.sleep(2)"], REPO)
+    busy = 0.1 * len(calls)
+    assert 1 <= len(calls) <= 4 and busy / seconds <= 0.2  # back to back, 0.1 s then 50 ms: 13 samples
+    assert peak > 0 and set(parts) == {"build"}
 
 
 def scale_bench():
