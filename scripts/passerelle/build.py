@@ -160,8 +160,9 @@ def collect(root: Path, project: Project, ahead: EnrichmentAhead | None = None) 
 
 
 def enrich_documents(root: Path, docs: list[Document], ahead: EnrichmentAhead | None = None) -> dict[str, Enrichment]:
-    """Every document's enrichment (``enriched``), held together."""
-    return dict(enriched(root, docs, ahead))
+    """Every document's enrichment (``enriched``), held together, in ``docs`` order."""
+    found = dict(enriched(root, docs, ahead))
+    return {d.path: found[d.path] for d in docs}
 
 
 def enriched(root: Path, docs: list[Document], ahead: EnrichmentAhead | None = None) -> Iterator[tuple[str, Enrichment]]:
