@@ -74,8 +74,9 @@ class PeakMemory:
                 except psutil.Error:
                     continue
                 parts[kind], resident = parts.get(kind, 0) + full.pss, resident + full.rss
-            if sum(parts.values()) > self.peak:
-                self.peak, self.parts = sum(parts.values()), parts
+            proportional = sum(parts.values())
+            if proportional > self.peak:
+                self.peak, self.parts = proportional, parts
             self.rss_sum = max(self.rss_sum, resident)
             self._stop.wait(max(SAMPLE_EVERY, SAMPLE_SHARE * (time.perf_counter() - started)))
 
@@ -93,10 +94,8 @@ def process_kind(p, root: int) -> str:
     if p.pid == root:
         return "build"
     name = p.name()
-    if name.startswith(("node", "pandoc")):
-        return name.split("-")[0]
     if not name.startswith("python"):
-        return name
+        return next((tool for tool in ("node", "pandoc") if name.startswith(tool)), name)
     return "spawned" if any("multiprocessing" in part for part in p.cmdline()) else "forked"
 
 

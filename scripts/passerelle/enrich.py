@@ -489,7 +489,7 @@ def enrich_texts(items: list[tuple], *, models: dict[str, str] | None = None,
     """
     results: list[Enrichment | None] = [None] * len(items)
     for i, result in enrichments(items, models=models, vocabulary_path=vocabulary_path, n_process=n_process,
-                                  cache_dir=cache_dir):
+                                 cache_dir=cache_dir):
         results[i] = result
     return results  # type: ignore[return-value]
 
@@ -501,7 +501,7 @@ def enrich_into_cache(items: list[tuple], *, cache_dir: Path | str | None) -> No
 
 
 def enrichments(items: list[tuple], *, models: dict[str, str] | None = None, vocabulary_path: Path | str | None = None,
-                 n_process: int | None = None, cache_dir: Path | str | None = None) -> Iterator[tuple[int, Enrichment]]:
+                n_process: int | None = None, cache_dir: Path | str | None = None) -> Iterator[tuple[int, Enrichment]]:
     """Each item's index and enrichment as they come, the cached ones first in each language: a caller that
     keeps only part of each holds one at a time. Counts them in ``last_run_stats`` once all are given."""
     models = {**configured_models(), **(models or {})}
