@@ -142,7 +142,7 @@ def test_a_pilot_in_a_project_is_counted_and_listed(project):
     (project / "content" / "pilots").mkdir()
     (project / "content" / "pilots" / "employment-pilot.en.md").write_text(PILOT, encoding="utf-8")
     result = build(project)
-    pilot_errors = [d for d in result.checked.diagnostics if "pilots" in d.path and d.severity == "error"]
+    pilot_errors = [d for d in result.diagnostics if "pilots" in d.path and d.severity == "error"]
     assert not pilot_errors, pilot_errors
     for prefix, label, gap in (("", "Employment-related services", "Synthesis gap"), ("fr/", "Services liés à l'emploi", "Lacune de synthèse")):
         html = (project / "site" / prefix / "gap-map" / "index.html").read_text(encoding="utf-8")

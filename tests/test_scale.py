@@ -437,6 +437,39 @@ def test_mkdocs_static_i18n_sorts_pages_only_and_each_download_is_published_for_
     assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*.docx")} == site_before  # dirty: none copied again
 
 
+def test_a_site_too_large_for_every_language_at_once_builds_them_one_after_the_other(bundled_site: Path, tmp_path: Path,
+                                                                                    monkeypatch):
+    """Each MkDocs holds every page of its language before it writes one (about 1 GB per language at 10,000
+    briefs): past ``LANGUAGES_AT_ONCE_BYTES``, the languages are built one after the other, each in a new
+    process, and the site is the same. On the bundled site: every English page is written before the first
+    French one, and none by the build's own process (at once, it builds the default language itself)."""
+    from mkdocs.commands import build as mkdocs_build
+
+    from passerelle.sitegen import mkdocs_site
+
+    root = tmp_path / "p"
+    shutil.copytree(bundled_site, root, ignore=shutil.ignore_patterns(".cache"))
+    config, site = root / "docs_build" / "mkdocs.yml", root / "site"
+    built_here: list[str] = []  # the languages MkDocs built in this process (a spawned one imports its own)
+    build = mkdocs_build.build
+    monkeypatch.setattr(mkdocs_build, "build",
+                        lambda cfg, **kw: built_here.append(cfg.plugins["i18n"].current_language) or build(cfg, **kw))
+
+    def written() -> tuple[list[int], list[int]]:
+        pages = [(p.relative_to(site).parts[0] == "fr", p.stat().st_mtime_ns) for p in site.rglob("*.html")]
+        return [t for fr, t in pages if not fr], [t for fr, t in pages if fr]
+
+    assert mkdocs_site.build_site(config, site, dt.date(2026, 1, 1), at_once=True) == [] and built_here == ["en"]
+    assert len(written()[0]) > 40 and len(written()[1]) > 40
+    at_once = tmp_path / "at-once"
+    shutil.copytree(site, at_once)
+    assert not mkdocs_site.languages_at_once(mkdocs_site.LANGUAGES_AT_ONCE_BYTES // mkdocs_site.MKDOCS_PAGE_BYTES + 1)
+    assert mkdocs_site.build_site(config, site, dt.date(2026, 1, 1), at_once=False) == [] and built_here == ["en"]
+    english, french = written()
+    assert max(english) < min(french)  # one after the other, neither in this process
+    assert_same(filecmp.dircmp(site, at_once))
+
+
 def test_files_outside_the_docs_folder_are_published_where_mkdocs_static_i18n_puts_them(tmp_path: Path):
     """On a small site: a language's own files (the default language's at the site's root), and the files of
     no language with the default language only, as mkdocs-static-i18n publishes files in its docs folder."""
@@ -553,6 +586,34 @@ def test_each_enrichment_is_condensed_as_it_is_read_and_never_all_held(bundled_s
     gc.collect()
     assert max(most) - before <= 2 and alive() == before
     assert any(e.topics for e in ctx.extras.values()) and any(any(t.values()) for t in ctx.entry_tags.values())
+
+
+def test_the_documents_are_let_go_before_mkdocs_runs(tmp_path: Path, monkeypatch):
+    """MkDocs holds every page of a language before it writes one (about 1 GB per language at 10,000 briefs):
+    the build makes its report first and lets the project go, so that no document is held beside MkDocs.
+    Counted on the bundled project: while MkDocs runs, no more documents are alive than before the build."""
+    import gc
+
+    from passerelle.sitegen import mkdocs_site
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, Document))
+
+    during: list[int] = []
+    run_mkdocs = mkdocs_site.build_site
+
+    def counting(*args, **kwargs):
+        during.append(alive())
+        return run_mkdocs(*args, **kwargs)
+
+    root = copy_project(REPO, tmp_path / "p")
+    before = alive()  # held by other tests of the session
+    monkeypatch.setattr(mkdocs_site, "build_site", counting)
+    result = pipeline.build(root)
+    assert result.site.mode == "full" and len(during) == 1 and during[0] <= before
+    assert result.counts["briefs"] > 20 and not errors(result.diagnostics)
+    assert result.report.inputs["content/briefs/data-sharing-culture.en.md"].pages  # the report was made first
 
 
 def test_pages_go_to_a_temporary_file_as_rendered_and_come_back_once_in_order(bundled_site: Path, monkeypatch):

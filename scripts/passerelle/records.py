@@ -587,7 +587,11 @@ class SiteUpdate:
 
 @dataclass(frozen=True)
 class BuildResult:
-    checked: Checked
+    """What a build says once it is done. It holds the diagnostics and the project's counts, not the project:
+    the build lets the documents go before the site generator runs."""
+
+    diagnostics: list[Diagnostic]
+    counts: dict[str, int]  # files read, documents of each kind and literature entries (``report.counts``)
     report: BuildReport
     generator_warnings: list[str]
     site: SiteUpdate | None = None

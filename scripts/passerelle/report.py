@@ -120,9 +120,9 @@ __all__ = ["FORMATS", "as_github", "as_json", "as_line", "as_text", "counts", "e
            "summary", "text", "ui_lang"]
 
 
-def summary(project: Project, diags: list[Diagnostic], lang: str = "en") -> str:
+def summary(c: Mapping[str, int], diags: list[Diagnostic], lang: str = "en") -> str:
+    """The last line of a report: errors, warnings and what was read (``counts``)."""
     n_err = len(errors(diags))
-    c = counts(project)
     return text("summary", lang, errors=n_err, warnings=len(diags) - n_err, files=c["files"], briefs=c["briefs"],
                 pilots=c["pilots"], entries=c["entries"])
 
@@ -133,20 +133,20 @@ def as_line(d: Diagnostic, lang: str) -> str:
     return f"{d.path}:{d.line}:{d.col}: {d.severity}: {message} [{d.code}]\n    {text('hint', lang)}: {hint}"
 
 
-def as_text(project: Project, diags: list[Diagnostic], lang: str | None = None) -> str:
+def as_text(c: Mapping[str, int], diags: list[Diagnostic], lang: str | None = None) -> str:
     lang = ui_lang(lang)
     lines = [as_line(d, lang_for(d, lang)) for d in diags]
-    lines.append(summary(project, diags, lang))
+    lines.append(summary(c, diags, lang))
     return "\n".join(lines)
 
 
-def as_json(project: Project, diags: list[Diagnostic], lang: str | None = None) -> str:
+def as_json(c: Mapping[str, int], diags: list[Diagnostic], lang: str | None = None) -> str:
     lang = ui_lang(lang)
     out = []
     for d in diags:
         said = lang_for(d, lang)
         out.append(d.to_json(said, *render(d, said)))
-    return json.dumps({"ok": not errors(diags), "counts": counts(project), "diagnostics": out},
+    return json.dumps({"ok": not errors(diags), "counts": dict(c), "diagnostics": out},
                       ensure_ascii=False, indent=2)
 
 
@@ -155,7 +155,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def as_github(project: Project, diags: list[Diagnostic], lang: str | None = None) -> str:
+def as_github(c: Mapping[str, int], diags: list[Diagnostic], lang: str | None = None) -> str:
     """GitHub workflow commands: each diagnostic becomes an annotation on its file and line, in the
     language of that file (as in ``as_text``)."""
     lang = ui_lang(lang)
@@ -164,10 +164,11 @@ def as_github(project: Project, diags: list[Diagnostic], lang: str | None = None
         message, hint = render(d, lang_for(d, lang))
         lines.append(f"::{'error' if d.severity == 'error' else 'warning'} file={_gh_escape(d.path, True)},line={d.line},"
                      f"col={d.col},title={_gh_escape(d.code, True)}::{_gh_escape(message + ' — ' + hint)}")
-    lines.append(summary(project, diags, lang))
+    lines.append(summary(c, diags, lang))
     return "\n".join(lines)
 
 
+# each reads what was found and what was read (``counts``), not the project
 FORMATS = {"text": as_text, "json": as_json, "github": as_github}
 
 

@@ -48,7 +48,7 @@ def run(args) -> int:
     except SearchIndexError as exc:  # an installation step is missing: say which
         print(f"passerelle: the search indexes could not be built: {exc}", file=sys.stderr)
         return 1
-    print(report.as_text(result.checked.project, result.checked.diagnostics))
+    print(report.as_text(result.counts, result.diagnostics))
     print("stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result.stages.items())
           + f" — site generator: {result.site.mode} ({result.site.files_written} files written)")
     if args.timings:
@@ -58,4 +58,4 @@ def run(args) -> int:
     c = result.report.counts()
     print(f"built {c['pages']} pages from {c['inputs']} inputs ({c['rejected']} rejected) — open {root / SITE_DIR / 'index.html'}"
           f" or run: passerelle serve")
-    return 1 if report.errors(result.checked.diagnostics) else 0
+    return 1 if report.errors(result.diagnostics) else 0

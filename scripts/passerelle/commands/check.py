@@ -21,5 +21,5 @@ def run(args) -> int:
     from ..build import check
 
     checked = check(project_root(args.root))
-    print(report.FORMATS[args.format](checked.project, checked.diagnostics, getattr(args, "lang", None)))
+    print(report.FORMATS[args.format](report.counts(checked.project), checked.diagnostics, getattr(args, "lang", None)))
     return 1 if report.errors(checked.diagnostics) else 0

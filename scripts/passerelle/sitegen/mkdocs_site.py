@@ -69,7 +69,9 @@ def publish(root: Path, site_dir: Path, pages: RenderedPages, assets: list[Asset
     for path in plan.removed:
         source(build_dir, path).unlink(missing_ok=True)
     (build_dir / "mkdocs.yml").write_text(config, encoding="utf-8")
-    warnings = build_site(build_dir / "mkdocs.yml", site_dir, source_date, dirty=plan.mode == "dirty")
+    rendered = len(plan.changed) if plan.mode == "dirty" else len(pages.outlines)
+    warnings = build_site(build_dir / "mkdocs.yml", site_dir, source_date, dirty=plan.mode == "dirty",
+                          at_once=languages_at_once(rendered))
     memos = {name: incremental.memo(state, name) for name in ("classes", "revisions")}
     finish_site(site_dir, pages.outlines, offline, memos)
     incremental.write_state(build_dir, tree, key, site_dir, memos)
@@ -207,23 +209,44 @@ def config_key(root: Path, config: str, source_date: dt.date, offline: bool) -> 
     return incremental.digest("\0".join(parts).encode("utf-8"))
 
 
+MKDOCS_PAGE_BYTES = 21_000  # what MkDocs holds per page until it writes them: its French process, by PSS, took
+#                             300 MB for 13,800 pages (3,000 briefs) and 955 MB for 45,900 (10,000 briefs)
+LANGUAGES_AT_ONCE_BYTES = 1_000_000_000  # every language at once while together they hold less: about 5,000 briefs
 
 
-def build_site(config_path: Path, site_dir: Path, source_date: dt.date, dirty: bool = False) -> list[str]:
-    """Run MkDocs, every language at once, each in its own process (mkdocs-static-i18n alone builds them one
-    after the other, on one core); return its warnings. Dates in the output come from the content, not the
-    clock. ``dirty``: render only the pages whose docs file is newer than their HTML (``incremental``); a
-    full build empties the site first, then renders every page as new."""
+def languages_at_once(rendered: int) -> bool:
+    """Whether MkDocs builds every language at once (one core each: the site stage takes about half as long)
+    or one after the other, when the pages it renders, in every language (all of them in a full build, the
+    changed ones in a dirty build), would take more than ``LANGUAGES_AT_ONCE_BYTES``: MkDocs holds every page
+    it renders until it writes them."""
+    return rendered * MKDOCS_PAGE_BYTES <= LANGUAGES_AT_ONCE_BYTES
+
+
+def build_site(config_path: Path, site_dir: Path, source_date: dt.date, dirty: bool = False,
+               at_once: bool = True) -> list[str]:
+    """Run MkDocs for every language, each in its own process (mkdocs-static-i18n alone builds them one after
+    the other, in one); return its warnings. ``at_once``: the default language in this process and the
+    others beside it, on the other cores; else each in a new process, one after the other, so that the
+    build holds one language's pages at a time and no process keeps the memory of the one before. Dates in
+    the output come from the content, not the clock. ``dirty``: render only the pages whose docs file is
+    newer than their HTML (``incremental``); a full build empties the site first, then renders every page
+    as new."""
     from mkdocs.utils import clean_directory
 
     os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(source_date.year, source_date.month, source_date.day,
                                                           tzinfo=dt.timezone.utc).timestamp()))
     if not dirty:
         clean_directory(str(site_dir))
+    config = str(config_path)
     others = [lang for lang in LANGS if lang != DEFAULT_LANG]
-    with ProcessPoolExecutor(max(1, len(others)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        running = [pool.submit(build_language, str(config_path), lang) for lang in others]
-        results = [build_language(str(config_path), DEFAULT_LANG)] + [r.result() for r in running]
+    spawn = multiprocessing.get_context("spawn")
+    if at_once:
+        with ProcessPoolExecutor(max(1, len(others)), mp_context=spawn) as pool:
+            running = [pool.submit(build_language, config, lang) for lang in others]
+            results = [build_language(config, DEFAULT_LANG)] + [r.result() for r in running]
+    else:
+        with ProcessPoolExecutor(1, mp_context=spawn, max_tasks_per_child=1) as pool:
+            results = [pool.submit(build_language, config, lang).result() for lang in LANGS]
     strip_third_party_scripts(site_dir)  # once every language's build has copied the theme's scripts
     warnings = [w for found, _ in results for w in found]
     failures = [failure for _, failure in results if failure]
