@@ -94,8 +94,9 @@ def process_kind(p, root: int) -> str:
     if p.pid == root:
         return "build"
     name = p.name()
-    if not name.startswith("python"):
-        return next((tool for tool in ("node", "pandoc") if name.startswith(tool)), name)
+    tool = next((tool for tool in ("node", "pandoc") if name.startswith(tool)), "")
+    if tool or not Path(p.exe()).name.startswith("python"):  # a console script's forks bear its name, not python's
+        return tool or name
     return "spawned" if any("multiprocessing" in part for part in p.cmdline()) else "forked"
 
 

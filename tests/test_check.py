@@ -44,6 +44,8 @@ CASES = [
      "unknown-audience", "audiences:"),
     ("bad-id", EN, replace('id: "test-brief"', 'id: "Test_Brief"'), "bad-id", "id:"),
     ("id-mismatch", EN, replace('id: "test-brief"', 'id: "other-brief"'), "id-mismatch", "id:"),
+    ("id-of-a-listing-page", "content/briefs/page-2.en.md", replace('id: "test-brief"', 'id: "page-2"'), "bad-id", "id:"),
+    ("alias-of-a-listing-page", EN, replace("type: brief", "type: brief\naliases: [page-3]"), "bad-id", "aliases:"),
     ("unknown-field", EN, replace("type: brief", "type: brief\nauthor_email: x@example.org"), "frontmatter-unknown-field", "author_email"),
     ("bad-strength", EN, replace("strength: emerging", "strength: certain"), "frontmatter-invalid", "evidence:"),
     ("missing-source", EN, replace("[peacegeeks2019settlement]", "[nobody2020]"), "missing-source", "sources:"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
+import sys
 from pathlib import Path
 
 import bibtexparser
 import pytest
 
 from passerelle.literature import cited_entry_problems, load_literature
-from passerelle.records import BibEntry
+from passerelle.records import BibEntry, Literature
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bibtex"
 CORPUS_FILES = sorted(CORPORA.rglob("*.bib")) if CORPORA.is_dir() else []
@@ -325,17 +325,40 @@ def test_cited_entry_problems():
     assert cited_entry_problems(entry(title="T", year="2020")) == ["author or editor"]
 
 
-def test_thousand_entries_load_quickly(tmp_path):
-    body = "".join(f"@article{{key{i},\n  author = {{Tremblay, Ren{{\\'e}} and Nguyen, Lan}},\n"
+def generated_bib(n: int) -> str:
+    return "".join(f"@article{{key{i},\n  author = {{Tremblay, Ren{{\\'e}} and Nguyen, Lan}},\n"
                    f"  title = {{Settlement outcomes, wave {i} --- {{Canada}}}},\n  journal = {{J. Migr. {i % 50}}},\n"
-                   f"  year = {{{2000 + i % 25}}},\n  pages = {{{i}--{i + 9}}},\n}}\n\n" for i in range(1000))
-    root = project(tmp_path, {"big.bib": body})
-    start = time.perf_counter()
-    lit = load_literature(root)
-    elapsed = time.perf_counter() - start
-    assert len(lit.entries) == 1000 and lit.diagnostics == []
-    assert lit.entries["key7"].fields["title"] == "Settlement outcomes, wave 7 — Canada"
-    assert elapsed < 5, f"{elapsed:.1f} s for 1,000 entries"
+                   f"  year = {{{2000 + i % 25}}},\n  pages = {{{i}--{i + 9}}},\n}}\n\n" for i in range(n))
+
+
+def calls_to_load(root: Path) -> tuple[int, Literature]:
+    """The function calls (Python and built-in) made while loading a project's literature."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(count)
+    try:
+        lit = load_literature(root)
+    finally:
+        sys.setprofile(None)
+    return calls, lit
+
+
+def test_loading_grows_linearly_with_the_entries(tmp_path):
+    """Counted, never timed: twice the entries, twice the calls (a pass over every entry per entry would
+    show as 4 times). The largest is loaded once first: the first load's calls are mostly one-time work
+    (imports, the caches of names and macros)."""
+    roots = {n: project(tmp_path / str(n), {"big.bib": generated_bib(n)}) for n in (500, 1000)}
+    calls_to_load(roots[1000])
+    calls = {}
+    for n, root in roots.items():
+        calls[n], lit = calls_to_load(root)
+        assert len(lit.entries) == n and lit.diagnostics == []
+        assert lit.entries["key7"].fields["title"] == "Settlement outcomes, wave 7 — Canada"
+    assert 1.9 <= calls[1000] / calls[500] <= 2.1, calls
 
 
 def test_lines_stay_true_after_a_backslash_at_the_end_of_a_line(tmp_path):

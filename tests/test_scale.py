@@ -9,6 +9,7 @@ import json
 import importlib.util
 import math
 import random
+import re
 import shutil
 import sys
 import time
@@ -20,7 +21,7 @@ from conftest import REPO, copy_project
 
 from passerelle import build as pipeline
 from passerelle.context import RELATED_CANDIDATES, SiteContext
-from passerelle.pages import topics
+from passerelle.pages import pilot_index, topics
 from passerelle.pages.common import LISTING_PAGE_SIZE
 from passerelle.records import Document, DocumentExtras, Labelled, Literature, Project, errors
 
@@ -95,6 +96,46 @@ def test_topic_pages_are_paginated_and_grow_linearly():
         listed = [p for p in pages if p.path != "en/topics/index.md"]
         assert len(listed) == sum(math.ceil(k / LISTING_PAGE_SIZE) for k in per_topic.values())
         assert max(p.body.count("\n- [") for p in listed) <= LISTING_PAGE_SIZE
+
+
+def synthetic_pilots(n: int, seed: int = 5) -> SiteContext:
+    """n English pilots spread unevenly over 4 funders (one not reported), 3 funding streams, statuses,
+    places and start years: what the funder view reads."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        meta = {"id": f"p{i:05d}", "type": "pilot", "title": f"Pilot {i}", "summary": "A pilot.",
+                "funder": rng.choice(["IRCC", "IRCC", "IRCC", "Province", "Foundation", ""]),
+                "funding_stream": rng.choice(["Settlement", "Innovation", ""]),
+                "status": rng.choice(["planned", "active", "completed", "ended-early"]),
+                "start": dt.date(2012 + rng.randrange(12), 1, 1), "regions": rng.sample(["CA-ON", "CA-QC", "CA-BC"], 1)}
+        docs.append(Document(f"content/pilots/p{i:05d}.en.md", "pilot", "en", meta, "", 1))
+    return SiteContext(Project(str(REPO), tuple(docs), Literature(), (), ()), {}, {})
+
+
+def test_pilot_listings_are_paginated_and_grow_linearly():
+    """The funder view and its filter pages hold at most LISTING_PAGE_SIZE pilots a page (the funder view
+    was 258 KB at 10,000 briefs, 1,000 pilots on one page); every pilot is on exactly one page of each
+    listing it belongs to, and the first page's list of funders links to the page each begins on."""
+    written = {}  # pilots listed, over every page of the English listings
+    for n in (120, 1200):
+        pages = pilot_index.generate(synthetic_pilots(n))
+        listed = {p.path: re.findall(r"\]\((?:\.\./)*(p\d{5})/index\.md\)", p.body) for p in pages if p.lang == "en"}
+        assert max(map(len, listed.values())) <= LISTING_PAGE_SIZE
+        view = {path: ids for path, ids in listed.items() if path == "en/pilots/index.md" or re.fullmatch(r"en/pilots/page-\d+\.md", path)}
+        assert len(view) == math.ceil(n / LISTING_PAGE_SIZE)
+        assert sorted(i for ids in view.values() for i in ids) == [f"p{i:05d}" for i in range(n)]
+        for value in ("completed", "ca-on", "2019"):
+            chosen = {path: ids for path, ids in listed.items() if f"/{value}/" in path}
+            shown = sorted(i for ids in chosen.values() for i in ids)
+            assert len(shown) == len(set(shown)) and len(chosen) == math.ceil(len(shown) / LISTING_PAGE_SIZE)
+        bodies = {p.path: p.body for p in pages}
+        contents = bodies["en/pilots/index.md"].split("**Funders:**")[1].split("\n")[0]
+        for target, number in re.findall(r"\]\(([^)#]*)#funder-(\d+)\)", contents):
+            assert f"{{#funder-{number}}}" in bodies[f"en/pilots/{target}"], (target, number)
+        assert any("(continued)" in b for path, b in bodies.items() if "/page-" in path)
+        written[n] = sum(map(len, listed.values()))
+    assert written == {120: 4 * 120, 1200: 4 * 1200}  # each pilot once in the funder view and once per facet
 
 
 def test_builds_redo_only_what_changed_and_match_a_clean_build(tmp_path: Path):
@@ -657,9 +698,12 @@ def test_pages_go_to_a_temporary_file_as_rendered_and_come_back_once_in_order(bu
 
 def test_the_benchmarks_peak_memory_names_the_process_that_held_it():
     """The peak of a build's process tree is split by kind of process: a forked child's own memory is counted
-    as ``forked``, the command's as ``build``, and pages they share once (proportional set sizes)."""
+    as ``forked``, the command's as ``build``, and pages they share once (proportional set sizes). The
+    command names itself as ``passerelle`` does (a console script's processes bear the script's name): its
+    fork is still ``forked``."""
     bench = scale_bench()
     script = ("import os, time\n"
+              "open('/proc/self/comm', 'w').write('passerelle')\n"
               "held = b'x' * (40 * 2**20)  # the command's own 40 MB, shared with the child at the fork\n"
               "if os.fork() == 0:\n"
               "    mine = b'y' * (120 * 2**20)  # the child's own\n"

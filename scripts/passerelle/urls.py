@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 
 from .kinds import ContentKind
 from .records import DEFAULT_LANG
@@ -40,10 +41,16 @@ def listing(lang: str, folder: tuple[str, ...], number: int = 1) -> str:
     return source(lang, *folder, INDEX if number == 1 else f"page-{number}.md")
 
 
-def pilot_filter(lang: str, facet: str, value: str) -> str:
-    """A page of the funder view that lists the pilots with one value of a facet: ``pilots/status/completed/``,
-    ``pilots/region/ca-on/``, ``pilots/year/2019/``."""
-    return source(lang, "pilots", facet, value.lower(), INDEX)
+def is_listing_page(name: str) -> bool:
+    """Whether a name in a listed folder is a listing's page (``page-2``): a brief or pilot given that id
+    would be published at the same address as the page of the listing of its kind."""
+    return bool(re.fullmatch(r"page-[0-9]+", name))
+
+
+def pilot_filter(lang: str, facet: str, value: str, number: int = 1) -> str:
+    """Page ``number`` of the funder view's list of the pilots with one value of a facet:
+    ``pilots/status/completed/``, ``pilots/region/ca-on/``, ``pilots/year/2019/``, then ``…/page-<n>/``."""
+    return listing(lang, ("pilots", facet, value.lower()), number)
 
 
 def topic(lang: str, tag_id: str, number: int = 1) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import jsonschema
 
-from . import addresses, cache, readability, settings
+from . import addresses, cache, readability, settings, urls
 from .kinds import BY_NAME, ContentKind
 from .literature import cited_entry_problems
 from .records import Diagnostic, Document, Project, Section, as_date
@@ -289,6 +289,9 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
     if isinstance(doc.meta.get("id"), str) and doc.meta["id"] != name_id:
         out.append(problem(doc.path, doc.meta_lines.get("id", 1), "id-mismatch", id=doc.meta["id"], name=name_id,
                            lang=doc.lang))
+    for field, names in (("id", (doc.id,)), ("aliases", doc.aliases)):
+        out += [problem(doc.path, doc.meta_lines.get(field, 1), "bad-id/reserved", value=repr(name), folder=BY_NAME[doc.kind].folder)
+                for name in names if urls.is_listing_page(name)]
     out += scan_markdown(doc.path, doc.body, doc.body_line, media)
     kind = BY_NAME[doc.kind]
     if kind.audience_parts:
