@@ -375,3 +375,33 @@ def test_the_card_has_a_copy_button_that_copies_it(bundled_site: Path):
         page.locator("#embed ~ pre").hover()
         page.locator("#embed ~ pre button[data-md-type=copy]").click()
         assert page.evaluate("navigator.clipboard.readText()").strip() == card["html"].strip()
+
+
+def test_a_funder_view_longer_than_a_page_is_cut_into_pages_that_link_up(tmp_path: Path, monkeypatch):
+    """The bundled pilots, one to a page: every pilot on exactly one page of the funder view, the pages
+    linked one to the next, a funder's section headed "(continued)" on the page after it begins, and the
+    first page's list of funders leading to the page and heading where each begins."""
+    from conftest import copy_project
+    from passerelle import build as pipeline
+    from passerelle.pages import pilot_index
+    from passerelle.records import errors
+
+    monkeypatch.setattr(pilot_index, "LISTING_PAGE_SIZE", 1)
+    root = copy_project(REPO, tmp_path / "p")
+    assert not errors(pipeline.build(root).diagnostics)
+    pilots = bundled()
+    for lang, continued in (("en", "(continued)"), ("fr", "(suite)")):
+        folder = root / "site" / ("fr" if lang == "fr" else "") / "pilots"
+        pages = [folder / "index.html"] + [folder / f"page-{n}" / "index.html" for n in range(2, len(pilots) + 1)]
+        html = [p.read_text(encoding="utf-8") for p in pages]
+        assert not (folder / f"page-{len(pilots) + 1}").exists()
+        shown = [re.findall(r'href="(?:\.\./)?([a-z0-9-]+)/"', h.split('id="where"')[0]) for h in html]
+        assert sorted(i for ids in shown for i in ids if i in pilots) == sorted(pilots)
+        assert all(len([i for i in ids if i in pilots]) == 1 for ids in shown)
+        for n, h in enumerate(html[:-1], 1):
+            assert f'href="{"" if n == 1 else "../"}page-{n + 1}/"' in h
+        assert any(continued in h for h in html[1:])
+        funders = re.findall(r'href="(\./|page-\d+/)#funder-(\d+)"', html[0])
+        assert len(funders) == len({m[lang].get("funder", "") for m in pilots.values()})
+        for target, number in funders:
+            assert f'id="funder-{number}"' in (folder / target / "index.html").read_text(encoding="utf-8")

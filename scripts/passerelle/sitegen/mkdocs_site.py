@@ -41,7 +41,7 @@ NAV = [  # (strings.yml key of the title, page); briefs stay out of the nav (it 
     ("about", urls.single(DEFAULT_LANG, "about"))]
 GENERATOR_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "nh3", "markdown", "pymdown-extensions")
 NOT_IN_NAV = ("/*/data/\n/*/briefs/*/\n/*/pilots/*/\n/*/topics/*\n/*/audiences/*/\n/*/briefs/page-*\n"
-              "/*/literature/page-*\n/*/gap-map/*/\n/*/offline.md\n")
+              "/*/literature/page-*\n/*/pilots/page-*\n/*/gap-map/*/\n/*/offline.md\n")
 
 
 class BuildError(Exception):
