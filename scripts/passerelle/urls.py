@@ -14,6 +14,7 @@ from .kinds import ContentKind
 from .records import DEFAULT_LANG
 
 INDEX = "index.md"
+LISTING_PAGE = "page-"  # a listing's later pages: page-2, page-3…
 MEDIA = "media"
 
 
@@ -38,13 +39,13 @@ def audience_view(kind: ContentKind, lang: str, doc_id: str, audience: str) -> s
 
 def listing(lang: str, folder: tuple[str, ...], number: int = 1) -> str:
     """Page ``number`` of a paginated listing: the folder's index, then ``page-<n>``."""
-    return source(lang, *folder, INDEX if number == 1 else f"page-{number}.md")
+    return source(lang, *folder, INDEX if number == 1 else f"{LISTING_PAGE}{number}.md")
 
 
 def is_listing_page(name: str) -> bool:
     """Whether a name in a listed folder is a listing's page (``page-2``): a brief or pilot given that id
     would be published at the same address as the page of the listing of its kind."""
-    return bool(re.fullmatch(r"page-[0-9]+", name))
+    return bool(re.fullmatch(re.escape(LISTING_PAGE) + "[0-9]+", name))
 
 
 def pilot_filter(lang: str, facet: str, value: str, number: int = 1) -> str:

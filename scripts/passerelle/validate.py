@@ -289,11 +289,11 @@ def check_document(doc: Document, media: frozenset[str] = frozenset()) -> list[D
     if isinstance(doc.meta.get("id"), str) and doc.meta["id"] != name_id:
         out.append(problem(doc.path, doc.meta_lines.get("id", 1), "id-mismatch", id=doc.meta["id"], name=name_id,
                            lang=doc.lang))
+    kind = BY_NAME[doc.kind]
     for field, names in (("id", (doc.id,)), ("aliases", doc.aliases)):
-        out += [problem(doc.path, doc.meta_lines.get(field, 1), "bad-id/reserved", value=repr(name), folder=BY_NAME[doc.kind].folder)
+        out += [problem(doc.path, doc.meta_lines.get(field, 1), "bad-id/reserved", value=repr(name), folder=kind.folder)
                 for name in names if urls.is_listing_page(name)]
     out += scan_markdown(doc.path, doc.body, doc.body_line, media)
-    kind = BY_NAME[doc.kind]
     if kind.audience_parts:
         out += check_sections(doc)
     else:
