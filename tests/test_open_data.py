@@ -161,3 +161,20 @@ def test_open_data_page_documents_every_file_and_field_in_both_languages(publish
             assert ((published / prefix / "data") / href).resolve().is_file(), href
         about = (published / prefix / "about" / "index.html").read_text(encoding="utf-8")
         assert 'href="../data/"' in about
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [{"title": "Logement\nd'abord", "tags": [], "nested": {"b": [1, {"c": None}], "a": "é"}}],
+    [{}, [], "text", 3.5, {"deep": [[{"x": []}]]}],
+])
+def test_a_list_written_one_item_at_a_time_gives_the_bytes_of_the_whole(items):
+    """The catalogue is written item by item (``StreamedJson``): the same bytes as the whole document dumped
+    at once, whatever the items hold."""
+    from passerelle.exports.open_data import StreamedJson, json_bytes
+
+    head = {"licence": {"id": "CC-BY-4.0"}, "$schema": "schemas/catalogue.schema.json", "date": "2024-05-01"}
+    streamed = StreamedJson(head, "items")
+    for item in items:
+        streamed.add(item)
+    assert streamed.bytes() == json_bytes({**head, "items": items})

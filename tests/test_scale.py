@@ -354,6 +354,22 @@ def test_an_export_that_yields_is_handed_on_in_batches_and_never_held_whole(tmp_
     assert max(made - sum(size for _, size in handed[:i]) for i, (made, _) in enumerate(handed)) == exports.HANDED_ON
 
 
+def test_large_files_are_handed_on_in_smaller_batches(tmp_path: Path):
+    """Two hundred e-book volumes are 100 MB: a batch is also cut once it holds ``HANDED_ON_BYTES``."""
+    from passerelle import exports
+    from passerelle.records import Asset
+
+    volume = exports.HANDED_ON_BYTES // 3 + 1  # the fourth file would pass the bound: three to a batch
+
+    def volumes(ctx, store):
+        for i in range(10):
+            yield Asset(f"en/downloads/book-{i}.epub", b"x" * volume, ())
+
+    handed: list[int] = []
+    exports.render(None, tmp_path, made=lambda batch: handed.append(len(batch)) or batch, chosen=fake_exports(volumes))
+    assert handed == [3, 3, 3, 1]
+
+
 def test_cached_work_is_yielded_in_order_with_a_bounded_number_of_jobs_ahead(tmp_path: Path):
     """``Cache.get_or_make_each`` (the handouts' pandoc runs): results in the order of the jobs, each kept
     in the cache, cached ones not made again, and only a few jobs per core started ahead of the one the

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import itertools
 import multiprocessing
 import pickle
 import threading
@@ -34,14 +33,15 @@ EXPORTS = (
     feeds,  # Atom feeds per language and per audience
     webapp,  # the installable site: a manifest per language and its icons
 )
-HANDED_ON = 200  # files an export hands to ``made`` at a time (handouts: about 2.5 MB)
+HANDED_ON = 200  # files an export hands to ``made`` at a time at most (handouts: about 2.5 MB) ...
+HANDED_ON_BYTES = 16 * 2**20  # ... and bytes (200 e-book volumes are 100 MB)
 PUBLISHED = "published"  # the cache namespace where the exports' process keeps every file it made (``stored``)
 
 
 def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None,
            made: Callable[[list[Asset]], list[Asset]] | None = None, chosen: tuple = EXPORTS) -> list[Asset]:
     """The files of every export (or of those ``chosen``); ``seconds`` receives each one's time as
-    ``exports.<module>``, ``made`` each one's files as soon as they are made (``HANDED_ON`` at a time, so
+    ``exports.<module>``, ``made`` each one's files as soon as they are made (``_batches`` of them, so
     that the exports' process holds a batch, not every handout), and returns what is kept in their stead."""
     out: list[Asset] = []
     for export in chosen:
@@ -51,15 +51,23 @@ def render(ctx: SiteContext, root: Path, seconds: dict[str, float] | None = None
         if made is None:
             out += files
         else:  # an export that yields its files is never held whole
-            out += [kept for batch in _batches(files, HANDED_ON) for kept in made(batch)]
+            out += [kept for batch in _batches(files) for kept in made(batch)]
         if seconds is not None:
             seconds[f"exports.{name}"] = time.perf_counter() - start
     return out
 
 
-def _batches(items: Iterable[Asset], size: int) -> Iterator[list[Asset]]:
-    items = iter(items)
-    while batch := list(itertools.islice(items, size)):
+def _batches(items: Iterable[Asset]) -> Iterator[list[Asset]]:
+    """The files in lists of at most ``HANDED_ON`` files, each cut once it holds ``HANDED_ON_BYTES``."""
+    batch: list[Asset] = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += item.size
+        if len(batch) >= HANDED_ON or held >= HANDED_ON_BYTES:
+            yield batch
+            batch, held = [], 0
+    if batch:
         yield batch
 
 

@@ -10,7 +10,8 @@ from .. import cache, urls
 from ..context import SiteContext
 from ..kinds import KINDS, ContentKind
 from ..records import LANGS, Asset, Document
-from .open_data import LICENCE, content_date, first, json_bytes, language_block, schema_address, schema_asset, tag_ids
+from .open_data import (LICENCE, StreamedJson, content_date, first, language_block, schema_address, schema_asset,
+                        tag_ids)
 
 CSV_LISTS = ("audiences", "evidence_types", "sources", "topics", "regions")  # joined with "; " in the CSV
 CSV_COLUMNS = (("kind", "id", "languages", "published", "updated", "evidence_strength") + CSV_LISTS
@@ -18,13 +19,21 @@ CSV_COLUMNS = (("kind", "id", "languages", "published", "updated", "evidence_str
 
 
 def generate(ctx: SiteContext, store: cache.Cache) -> list[Asset]:  # noqa: ARG001 - cheap, nothing to cache
-    items = [item(ctx, kind, doc_id, langs) for kind in KINDS for doc_id, langs in ctx.documents(kind).items()]
+    """Both files written one item at a time (``StreamedJson``, a CSV row each)."""
     sources = tuple(sorted(d.path for d in ctx.project.documents))
-    catalogue = {"$schema": schema_address("catalogue"), "licence": LICENCE, "date": content_date(ctx),
-                 "items": items}
-    return [Asset(urls.data_file("catalogue.json"), json_bytes(catalogue), sources),
-            Asset(urls.data_file("catalogue.csv"), as_csv(items), sources),
-            schema_asset("catalogue"), schema_asset("catalogue-csv")]
+    catalogue = StreamedJson({"$schema": schema_address("catalogue"), "licence": LICENCE, "date": content_date(ctx)},
+                             "items")
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for kind in KINDS:
+        for doc_id, langs in ctx.documents(kind).items():
+            listed = item(ctx, kind, doc_id, langs)
+            catalogue.add(listed)
+            writer.writerow(csv_row(listed))
+    return [Asset(urls.data_file("catalogue.json"), catalogue.bytes(), sources),
+            Asset(urls.data_file("catalogue.csv"), ("\ufeff" + table.getvalue()).encode("utf-8"), sources),  # the BOM:
+            schema_asset("catalogue"), schema_asset("catalogue-csv")]  # spreadsheet programs then read UTF-8
 
 
 def item(ctx: SiteContext, kind: ContentKind, doc_id: str, langs: dict[str, Document]) -> dict[str, Any]:
@@ -42,18 +51,13 @@ def item(ctx: SiteContext, kind: ContentKind, doc_id: str, langs: dict[str, Docu
     return out
 
 
-def as_csv(items: list[dict[str, Any]]) -> bytes:
-    """One row per brief or pilot; lists joined with "; "; a title left empty where a language is missing."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for it in items:
-        row = {"kind": it["kind"], "id": it["id"], "languages": "; ".join(it["languages"]),
-               "published": it["published"] or "", "updated": it["updated"] or "",
-               "evidence_strength": it["evidence"]["strength"] or "", "evidence_types": "; ".join(it["evidence"]["types"])}
-        row.update({name: "; ".join(it[name]) for name in CSV_LISTS if name != "evidence_types"})
-        for lang in LANGS:
-            block = it[lang]
-            row.update({f"{field}_{lang}": block.get(field, "") for field in ("title", "summary", "path", "url")})
-        writer.writerow(row)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs read UTF-8
+def csv_row(it: dict[str, Any]) -> dict[str, str]:
+    """An item's row: lists joined with "; "; a title left empty where a language is missing."""
+    row = {"kind": it["kind"], "id": it["id"], "languages": "; ".join(it["languages"]),
+           "published": it["published"] or "", "updated": it["updated"] or "",
+           "evidence_strength": it["evidence"]["strength"] or "", "evidence_types": "; ".join(it["evidence"]["types"])}
+    row.update({name: "; ".join(it[name]) for name in CSV_LISTS if name != "evidence_types"})
+    for lang in LANGS:
+        block = it[lang]
+        row.update({f"{field}_{lang}": block.get(field, "") for field in ("title", "summary", "path", "url")})
+    return row

@@ -27,8 +27,7 @@ import subprocess
 import unicodedata
 import tempfile
 import uuid
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,18 +79,18 @@ def inert_handles(body: str) -> str:
 def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
     """The book of every brief and one per audience, in each language that has briefs for it, in volumes
     (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc runs for several volumes at once
-    (one process per core)."""
+    (one process per core); a few volumes are read or made ahead of the one yielded, never all of them (at
+    10,000 briefs the 800 volumes are 400 MB)."""
     plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):
             volumes = ctx.ebook_volumes(lang, audience)
             for number, docs in enumerate(volumes, 1):
-                plans.append((lang, docs, audience, number if len(volumes) > 1 else 0))  # book()'s arguments
-    with ThreadPoolExecutor(max_workers=max(1, min(len(plans), os.cpu_count() or 1))) as pool:
-        books = pool.map(lambda plan: book(ctx, *plan[:3], store, volume=plan[3]), plans)
-        for (lang, docs, audience, number), data in zip(plans, books):
-            yield Asset(urls.ebook(lang, audience, max(1, number)), data,
-                        tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
+                plans.append((lang, docs, audience, number if len(volumes) > 1 else 0))
+    jobs = (book_job(ctx, lang, docs, audience, store, volume=number) for lang, docs, audience, number in plans)
+    for (lang, docs, audience, number), data in zip(plans, store.get_or_make_each(jobs)):
+        yield Asset(urls.ebook(lang, audience, max(1, number)), data,
+                    tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
 
 
 def _bib_files(ctx: SiteContext, docs: list[Document]) -> set[str]:
@@ -102,6 +101,18 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
          volume: int = 0) -> bytes:
     """One EPUB (``volume`` n > 0: one volume of a book in several), made by pandoc only when the cache has not
     seen its chapters, metadata and sources."""
+    address, make = book_job(ctx, lang, docs, audience, store, volume)
+
+    def outside() -> bytes:
+        with cache.OUTSIDE_RUNS:  # one pandoc per core, whichever thread asks
+            return make()
+
+    return store.get_or_make(address, outside)
+
+
+def book_job(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache,
+             volume: int = 0) -> tuple[str, Callable[[], bytes]]:
+    """The cache address of one EPUB (see ``book``) and how pandoc makes it."""
     chapters = [contents_by_topic(ctx, lang, docs)] + [chapter(ctx, d, audience) for d in docs]
     chapters += [glossary(ctx, lang, docs), references(lang)]
     entries = {e.key: e for d in docs for e in ctx.literature.cited_by(d)}
@@ -109,13 +120,11 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     stamp = max((d for doc in docs for d in (doc.published, doc.updated) if d), default=DEFAULT_DATE)
     identity = cache.key(EBOOK_VERSION, lang, audience, *chapters, bibliography)
     meta = metadata(ctx, lang, audience, stamp, identity, volume_label(lang, volume, docs))
-    address = cache.key(identity, meta, *reader())
 
     def make() -> bytes:
-        with cache.OUTSIDE_RUNS:  # one pandoc per core, with the handouts' made in another thread
-            return run_pandoc(read_chapters(chapters, store.beside(CHAPTERS, ".json.gz")), meta, bibliography, stamp)
+        return run_pandoc(read_chapters(chapters, store.beside(CHAPTERS, ".json.gz")), meta, bibliography, stamp)
 
-    return store.get_or_make(address, make)
+    return cache.key(identity, meta, *reader()), make
 
 
 def metadata(ctx: SiteContext, lang: str, audience: str, stamp: dt.date, identity: str, volume: str = "") -> str:

@@ -4,6 +4,7 @@ licence, the JSON Schemas published beside the files, and output that depends on
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import posixpath
 from importlib import resources
@@ -20,6 +21,33 @@ SCHEMAS = resources.files("passerelle") / "data" / "open-data"
 
 def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+class StreamedJson:
+    """The bytes ``json_bytes`` gives for ``head`` with a list of ``items`` under ``key``, written one item at a
+    time (``add``): a list of ten thousand dicts and its text are never held at once (the catalogue's were
+    about 180 MB at 10,000 briefs). An item's own text, indented, is what it is inside the whole."""
+
+    _MARK = "\0passerelle-items\0"
+
+    def __init__(self, head: dict[str, Any], key: str):
+        self._before, mark, self._after = json_bytes({**head, key: self._MARK}).partition(
+            json.dumps(self._MARK).encode("utf-8"))
+        if not mark:
+            raise ValueError(f"{key!r} is not a key of the document's head")
+        self._out = io.BytesIO()
+        self._out.write(self._before)
+        self._count = 0
+
+    def add(self, item: Any) -> None:
+        text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  ")
+        self._out.write(("[\n  " if not self._count else ",\n  ").encode("utf-8") + text.encode("utf-8"))
+        self._count += 1
+
+    def bytes(self) -> bytes:
+        self._out.write(b"\n ]" if self._count else b"[]")
+        self._out.write(self._after)
+        return self._out.getvalue()
 
 
 def schema_asset(name: str) -> Asset:

@@ -15,6 +15,7 @@ stemmers and the same pipeline (``scripts/search/src/pipeline.js``) the browser 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import cache, readability, settings, urls
@@ -74,10 +75,13 @@ def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
 
 
 def _language(ctx: SiteContext, lang: str, store: cache.Cache) -> Iterator[Asset]:
+    """The language's index files. Its full text is read per shard (from the cache of ``_plain_parts``) when a
+    shard's request or file is made, never held whole: at 10,000 briefs it was most of the export's memory."""
     entries = _entries(ctx, lang, store)
-    specs = [{"lang": lang, "fields": TIER1_FIELDS, "docs": [e["tier1"] for e in entries]}]
-    specs += [{"lang": lang, "fields": FULL_FIELDS, "docs": [e["full"] for e in shard]} for shard in _shards(entries)]
-    built = _built_indexes(specs, store)
+    shards = _shards(entries)
+    requests = [functools.partial(_tier1_request, lang, entries)]
+    requests += [functools.partial(_full_request, lang, shard, store) for shard in shards]
+    built = _built_indexes(requests, store)
     digest = hashlib.sha256()
 
     def counted(asset: Asset) -> Asset:
@@ -85,11 +89,26 @@ def _language(ctx: SiteContext, lang: str, store: cache.Cache) -> Iterator[Asset
         return asset
 
     yield counted(_script(lang, "tier1", _tier1(ctx, lang, entries), next(built)))
-    for n, shard in enumerate(_shards(entries), 1):
-        yield counted(_script(lang, f"full-{n}", {"texts": {e["full"]["id"]: e["passage"] for e in shard}}, next(built)))
+    for n, shard in enumerate(shards, 1):
+        texts = {e["tier1"]["id"]: _passage(*_plain_parts(e["doc"], store)) for e in shard}
+        yield counted(_script(lang, f"full-{n}", {"texts": texts}, next(built)))
     for n, shard in enumerate(_shards(entries, SUMMARY_SHARD_SIZE), 1):
-        yield counted(_script(lang, f"summaries-{n}", {e["full"]["id"]: e["doc"].summary for e in shard}))
+        yield counted(_script(lang, f"summaries-{n}", {e["tier1"]["id"]: e["doc"].summary for e in shard}))
     yield _version(lang, digest)
+
+
+def _tier1_request(lang: str, entries: list[dict]) -> dict:
+    return {"lang": lang, "fields": TIER1_FIELDS, "docs": [e["tier1"] for e in entries]}
+
+
+def _full_request(lang: str, shard: list[dict], store: cache.Cache) -> dict:
+    docs = [{"id": e["tier1"]["id"], "body": _plain_parts(e["doc"], store)[1]} for e in shard]
+    return {"lang": lang, "fields": FULL_FIELDS, "docs": docs}
+
+
+def _passage(keys: str, body: str) -> str:
+    """The text kept for showing where a full-text match is."""
+    return (keys + " " + body)[:PASSAGE_CHARS]
 
 
 def _version(lang: str, digest) -> Asset:
@@ -157,21 +176,19 @@ def _entries(ctx: SiteContext, lang: str, store: cache.Cache) -> list[dict]:
     for kind in KINDS:
         for doc_id, langs in ctx.documents(kind).items():
             doc = langs.get(lang) or next(iter(langs.values()))
-            out.append(_entry(ctx, kind, doc, lang, labels, _plain_parts(doc, store)))
+            out.append(_entry(ctx, kind, doc, lang, labels, _plain_parts(doc, store)[0]))
     return out
 
 
-def _entry(ctx: SiteContext, kind: ContentKind, doc: Document, lang: str, labels: dict[str, str],
-           plain: tuple[str, str]) -> dict:
+def _entry(ctx: SiteContext, kind: ContentKind, doc: Document, lang: str, labels: dict[str, str], keys: str) -> dict:
+    """What tier 1 indexes and a result shows (``keys``: the key messages as plain text); the full text is
+    read again per shard (``_full_request``)."""
     ref = f"{kind.name}:{doc.id}"
     tags = ctx.extra(doc).tags
-    keys, body = plain
     return {
         "tier1": {"id": ref, "title": doc.title, "summary": doc.summary, "keys": keys,
                   "tags": " ".join(labels.get(t.id, t.label) for t in tags),
                   "concepts": " ".join(concept_token(t.id) for t in tags)},
-        "full": {"id": ref, "body": body},
-        "passage": (keys + " " + body)[:PASSAGE_CHARS],
         "doc": doc, "kind": kind, "lang": lang,
     }
 
@@ -242,19 +259,21 @@ def _facet_labels(ctx: SiteContext, lang: str) -> dict[str, dict[str, str]]:
 # ---------------------------------------------------------------- lunr under Node, through the cache
 
 
-def _built_indexes(specs: list[dict], store: cache.Cache) -> Iterator[str]:
+def _built_indexes(requests: list[Callable[[], dict]], store: cache.Cache) -> Iterator[str]:
     """Each index (tier 1 of a language, or one full-text shard) as compact JSON with sorted keys, in the order
-    of ``specs``, one at a time: from the cache, or from Node as it writes them. Each is cached on its own:
-    after one edit, Node rebuilds only the indexes holding that document, in one run."""
+    of ``requests`` (each makes its request to build-index.js when called), one at a time: from the cache, or
+    from Node as it writes them. Each is cached on its own: after one edit, Node rebuilds only the indexes
+    holding that document, in one run. Requests are made again for Node rather than kept."""
     tools = "".join((SEARCH_DIR / f).read_text(encoding="utf-8") for f in ("build-index.js", "src/pipeline.js",
                                                                              "package-lock.json")
                     if (SEARCH_DIR / f).is_file())
-    addresses = [cache.key(INDEX_VERSION, STORED_FORM, tools, json.dumps(spec, ensure_ascii=False, sort_keys=True))
-                 for spec in specs]
-    missing = {i for i, a in enumerate(addresses) if not store.has(a)}
-    built = _run_node([specs[i] for i in sorted(missing)]) if missing else iter(())
+    addresses = [cache.key(INDEX_VERSION, STORED_FORM, tools, json.dumps(request(), ensure_ascii=False, sort_keys=True))
+                 for request in requests]
+    missing = [i for i, a in enumerate(addresses) if not store.has(a)]
+    built = _run_node(requests[i]() for i in missing) if missing else iter(())
+    rebuilt = set(missing)
     for i, address in enumerate(addresses):
-        if i not in missing:
+        if i not in rebuilt:
             yield (store.get(address) or b"").decode("utf-8")
             continue
         index = next(built, None)
@@ -267,7 +286,7 @@ def _built_indexes(specs: list[dict], store: cache.Cache) -> Iterator[str]:
         raise SearchIndexError("build-index.js gave more indexes than it was asked for", BUG_HINT)
 
 
-def _run_node(specs: list[dict]) -> Iterator[str]:
+def _run_node(specs: Iterable[dict]) -> Iterator[str]:
     """Each index's JSON as Node writes it, one line per index: Python parses one at a time."""
     node = shutil.which("node")
     if node is None:
@@ -292,9 +311,9 @@ def _run_node(specs: list[dict]) -> Iterator[str]:
                                    BUG_HINT)
 
 
-def _send(pipe, specs: list[dict]) -> None:
-    """The requests to Node, one per line (JSON in ASCII: no line break but the last), from a thread: Node
-    answers each before it reads the next."""
+def _send(pipe, specs: Iterable[dict]) -> None:
+    """The requests to Node, one per line (JSON in ASCII: no line break but the last), each made as it is
+    sent, from a thread: Node answers each before it reads the next."""
     with contextlib.suppress(BrokenPipeError), pipe:  # Node ended early: its error is read from stderr
         for spec in specs:
             pipe.write(json.dumps(spec).encode("ascii") + b"\n")
