@@ -247,6 +247,16 @@ def test_check_runs_one_files_rules_again_after_one_edit(tmp_path: Path, monkeyp
     assert "duplicate-id" in {d.code for d in found}
 
 
+def test_documents_share_one_string_per_section_id_and_heading():
+    """Every brief has the same dozen sections: their ids and headings are held once, not once per brief."""
+    from passerelle.load import split_sections
+
+    first, second = ("intro\n\n## Key messages {#key-messages}\n\n- " + point + "\n" for point in ("One.", "Two."))
+    a, b = split_sections(first, 1)[1], split_sections(second, 1)[1]
+    assert (a.id, a.heading, a.body) == ("key-messages", "Key messages", "- One.") and b.body == "- Two."
+    assert a.id is b.id and a.heading is b.heading
+
+
 def test_a_sections_body_is_a_span_of_its_documents_text_and_no_line_is_lost():
     """A section holds its document's text and a span of it, not a copy (the copies were 72 MB at 3,000
     briefs): on the bundled content, headings and bodies in order give back every line of the document."""
