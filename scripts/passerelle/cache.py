@@ -98,14 +98,14 @@ class Cache:
         with ThreadPoolExecutor(workers) as pool:
             running: deque[Future[bytes]] = deque()
             for address, make in jobs:
-                running.append(pool.submit(self.get_or_make, address, functools.partial(_outside, make)))
+                running.append(pool.submit(self.get_or_make, address, functools.partial(outside, make)))
                 if len(running) >= AHEAD * workers:
                     yield running.popleft().result()
             while running:
                 yield running.popleft().result()
 
 
-def _outside(make: Callable[[], bytes]) -> bytes:
+def outside(make: Callable[[], bytes]) -> bytes:
     """``make``, once one of the process's ``OUTSIDE_RUNS`` is free."""
     with OUTSIDE_RUNS:
         return make()

@@ -28,7 +28,7 @@ import unicodedata
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pypandoc
@@ -102,12 +102,7 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     """One EPUB (``volume`` n > 0: one volume of a book in several), made by pandoc only when the cache has not
     seen its chapters, metadata and sources."""
     address, make = book_job(ctx, lang, docs, audience, store, volume)
-
-    def outside() -> bytes:
-        with cache.OUTSIDE_RUNS:  # one pandoc per core, whichever thread asks
-            return make()
-
-    return store.get_or_make(address, outside)
+    return store.get_or_make(address, partial(cache.outside, make))  # one pandoc per core (OUTSIDE_RUNS)
 
 
 def book_job(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache,
