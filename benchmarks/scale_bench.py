@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +51,14 @@ class PeakMemory:
     give its proportional size (120 ms for a 1.5 GB process on this machine): sampled back to back, a
     10,000-brief build's tree kept 40 % of a core busy, and the build it measured waited on it."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, every: float = SAMPLE_EVERY, on_sample: Callable[[dict[str, int]], None] | None = None):
+        """``every``: seconds between samples at least; ``on_sample`` receives each sample's parts (bytes by
+        kind), for a timeline (benchmarks/memory_timeline.py)."""
         import psutil
 
         self.process, self.peak, self.rss_sum, self._stop = psutil.Process(pid), 0, 0, threading.Event()
         self.parts: dict[str, int] = {}
+        self.every, self.on_sample = every, on_sample
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
@@ -78,7 +82,9 @@ class PeakMemory:
             if proportional > self.peak:
                 self.peak, self.parts = proportional, parts
             self.rss_sum = max(self.rss_sum, resident)
-            self._stop.wait(max(SAMPLE_EVERY, SAMPLE_SHARE * (time.perf_counter() - started)))
+            if self.on_sample is not None:
+                self.on_sample(parts)
+            self._stop.wait(max(self.every, SAMPLE_SHARE * (time.perf_counter() - started)))
 
     def stop(self) -> tuple[int, int, dict[str, int]]:
         """(peak, rss_sum, parts of the peak by kind) in bytes."""

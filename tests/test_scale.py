@@ -765,8 +765,34 @@ def test_the_benchmarks_memory_sampler_takes_at_most_a_tenth_of_a_core(monkeypat
     assert peak > 0 and set(parts) == {"build"}
 
 
+def test_the_memory_timeline_shows_a_forked_process_come_and_go(tmp_path: Path):
+    """``benchmarks/memory_timeline.py`` writes every sample of the benchmark's sampler, so that a phase of a
+    long build can be read: a child holding 120 MB for a second and a half appears as ``forked`` and is gone
+    from the rows after it ends; the peak it prints is the largest row."""
+    timeline = benchmark("memory_timeline")
+    script = ("import os, time\n"
+              "if os.fork() == 0:\n"
+              "    mine = b'y' * (120 * 2**20)\n"
+              "    time.sleep(1.5)\n"
+              "    os._exit(0)\n"
+              "os.wait()\n"
+              "time.sleep(1)\n")
+    out = tmp_path / "timeline.tsv"
+    peak, parts, code = timeline.watch([sys.executable, "-c", script], REPO, 0.2, out)
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    forked = [i for i, (_, _, kinds) in enumerate(rows) if "forked=" in kinds]
+    assert code == 0 and len(rows) >= 8
+    assert forked and forked[-1] < len(rows) - 2 and all("forked=" not in kinds for _, _, kinds in rows[forked[-1] + 1:])
+    assert peak == max(int(total) for _, total, _ in rows) and parts["forked"] >= 120
+
+
 def scale_bench():
-    spec = importlib.util.spec_from_file_location("scale_bench", REPO / "benchmarks" / "scale_bench.py")
+    return benchmark("scale_bench")
+
+
+def benchmark(name: str):
+    """A script of ``benchmarks/`` as a module (they are run as scripts, not installed)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     return bench
