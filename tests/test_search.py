@@ -422,6 +422,44 @@ def test_index_files_come_one_at_a_time_and_match_from_node_from_the_cache_and_w
                 assert len(parsed["docs"]) == len(docs)
 
 
+def test_node_waits_for_one_of_the_outside_runs_as_pandoc_does(monkeypatch):
+    """Node holds 500 MB while it builds the indexes of 10,000 briefs: it takes one of the exports' outside runs,
+    as each pandoc does, so that two e-book volumes in pandoc never run beside it. With the only run taken,
+    Node has not started half a second later; let go, the indexes are built, and Node lets the run go."""
+    import datetime as dt
+    import subprocess
+    import threading
+
+    from passerelle import cache
+    from passerelle.context import SiteContext
+    from passerelle.exports import search_index
+    from passerelle.load import split_sections
+    from passerelle.records import Document, Literature, Project
+
+    runs, started, popen = threading.BoundedSemaphore(1), [], subprocess.Popen
+    monkeypatch.setattr(cache, "OUTSIDE_RUNS", runs)
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kw: started.append(args[0][0]) or popen(*args, **kw))
+    docs = []
+    for i in range(3):
+        body = f"## About {{#about}}\n\nNewcomers in region {i} meet a settlement worker at the library.\n"
+        meta = {"id": f"b{i}", "type": "brief", "title": f"Brief {i}", "summary": f"Summary {i}.",
+                "published": dt.date(2020, 1, 1 + i)}
+        docs.append(Document(f"content/briefs/b{i}.en.md", "brief", "en", meta, body, 1,
+                             sections=tuple(split_sections(body, 1))))
+    ctx = SiteContext(Project(str(REPO), tuple(docs), Literature(), (), ()), {}, {})
+    files: list = []
+    runs.acquire()  # a pandoc has the only run
+    building = threading.Thread(target=lambda: files.extend(search_index.generate(ctx, cache.Cache(None))))
+    building.start()
+    building.join(0.5)
+    assert building.is_alive() and started == []
+    runs.release()
+    building.join(120)
+    assert not building.is_alive() and started and all(program.endswith("node") for program in started)
+    assert any(f.path == "en/search/tier1.js" for f in files)
+    assert runs.acquire(blocking=False)  # let go once Node is done
+
+
 def test_a_language_full_text_is_read_a_shard_at_a_time(tmp_path, monkeypatch):
     """The full text of every document was held for a whole language (most of the export's memory at 10,000
     briefs): it is read per shard, for its index request and again for its passages. Counted: the full
