@@ -184,10 +184,17 @@ def enrich_entries(root: Path, entries: list[BibEntry]) -> Iterator[tuple[str, E
     """Every literature entry enriched in its own language (title and keywords weigh as a lead), cached like
     the briefs, so topics, populations and regions come from the entry's own words: (key, enrichment) pairs
     as they come, for ``entry_extras``."""
-    from .enrich import enrichments, entry_item
+    from .enrich import enrichments
 
-    found = enrichments([entry_item(e.fields) for e in entries], cache_dir=Cache.for_project(root, "enrich").folder)
+    found = enrichments(entry_items(entries), cache_dir=Cache.for_project(root, "enrich").folder)
     return ((entries[i].key, e) for i, e in found)
+
+
+def entry_items(entries: Iterable[BibEntry]) -> list[tuple[str, str, str]]:
+    """What spaCy is given for each literature entry (``enrich.entry_item``), in order."""
+    from .enrich import entry_item
+
+    return [entry_item(e.fields) for e in entries]
 
 
 def entry_extras(enrichments: Iterable[tuple[str, Enrichment]]) -> dict[str, dict[str, tuple[Labelled, ...]]]:
