@@ -451,8 +451,8 @@ def test_the_enrichment_ahead_freezes_what_it_inherits_before_spacy_forks_its_wo
 def test_documents_are_enriched_ahead_in_another_process_while_the_rules_run(tmp_path: Path, monkeypatch):
     """A build starts, once the project is loaded, a forked process that enriches the documents and literature
     entries the cache lacks while validation runs; afterwards every one is in the cache, this process never
-    loaded a model, not even to collect the context (at 10,000 briefs, spaCy's workers forked from it for the
-    literature were the cold build's peak), and the enrichment that follows reads the cache only; with
+    loaded a model, not even to collect the context (at 10,000 briefs, the literature enriched here left
+    both models in the build for the rest of it: 200 MB), and the enrichment that follows reads the cache only; with
     nothing missing, no process starts; after an edit, it enriches the edited document alone, and the others
     are read before it is waited for."""
     import types
