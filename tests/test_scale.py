@@ -3,6 +3,7 @@ timed: timings are `passerelle bench`'s); a build redoes only what changed and g
 clean build."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import filecmp
 import json
@@ -19,9 +20,10 @@ import pytest
 
 from conftest import REPO, copy_project
 
-from passerelle import build as pipeline
+from passerelle import build as pipeline, urls
 from passerelle.context import RELATED_CANDIDATES, SiteContext
-from passerelle.pages import pilot_index, topics
+from passerelle.load import split_sections
+from passerelle.pages import listings, pilot_index, topics
 from passerelle.pages.common import LISTING_PAGE_SIZE
 from passerelle.records import Document, DocumentExtras, Labelled, Literature, Project, errors
 
@@ -96,6 +98,38 @@ def test_topic_pages_are_paginated_and_grow_linearly():
         listed = [p for p in pages if p.path != "en/topics/index.md"]
         assert len(listed) == sum(math.ceil(k / LISTING_PAGE_SIZE) for k in per_topic.values())
         assert max(p.body.count("\n- [") for p in listed) <= LISTING_PAGE_SIZE
+
+
+def synthetic_funder_briefs(n: int) -> SiteContext:
+    """n English briefs a day apart, each with key messages and a part for funders: an audience's listing."""
+    body = "## What you need to know {#key-messages}\n\n- A finding.\n\n## For funders {#funders}\n\nWhat to fund.\n"
+    docs = tuple(Document(f"content/briefs/b{i:05d}.en.md", "brief", "en",
+                          {"id": f"b{i:05d}", "type": "brief", "title": f"Brief {i}", "audiences": ["funders"],
+                           "published": dt.date(2019, 1, 1) + dt.timedelta(days=i)}, body, 1,
+                          sections=tuple(split_sections(body, 1))) for i in range(n))
+    return SiteContext(Project(str(REPO), docs, Literature(), (), ()), {}, {})
+
+
+def test_audience_pages_link_the_volumes_of_their_own_briefs_and_grow_linearly():
+    """Each page of an audience's listing linked every volume of the audience's e-book (75 links on each of
+    its 150 pages at 10,000 briefs: n² in all). The first page lists every volume; each later page, the
+    volumes that hold its own briefs and the first page: doubling the corpus doubles the links."""
+    links = {}
+    for n in (1000, 4000):
+        ctx = synthetic_funder_briefs(n)
+        book = ctx.ebook_volumes("en", "funders")
+        sized = dataclasses.replace(ctx, downloads={urls.ebook("en", "funders", k): 5000 for k in range(1, len(book) + 1)})
+        pages = [p for p in listings.audience_pages(sized, "en") if p.path.startswith("en/audiences/funders/")]
+        assert len(pages) == math.ceil(n / LISTING_PAGE_SIZE) and len(book) == n // 100
+        linked = {p.path: [int(k or 1) for k in re.findall(r"passerelle-en-funders-?(\d*)\.epub\)", p.body)] for p in pages}
+        assert linked[pages[0].path] == list(range(1, len(book) + 1))
+        for page in pages[1:]:
+            shown = set(re.findall(r"briefs/(b\d{5})/funders\.md", page.body))
+            assert len(shown) == LISTING_PAGE_SIZE
+            assert linked[page.path] == [k for k, volume in enumerate(book, 1) if shown & {d.id for d in volume}]
+            assert "](index.md)" in page.body.split("- [Brief")[0]
+        links[n] = sum(map(len, linked.values()))
+    assert 3.6 <= links[4000] / links[1000] <= 4.4, links
 
 
 def synthetic_pilots(n: int, seed: int = 5) -> SiteContext:

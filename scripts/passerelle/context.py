@@ -97,6 +97,20 @@ class SiteContext:
     def _ebook_volumes(self) -> dict[tuple[str, str, int], list[list[Document]]]:
         return {}  # filled by ebook_volumes: every paginated audience page asks for its book's volumes
 
+    def ebook_volumes_holding(self, lang: str, audience: str, docs: Iterable[Document]) -> list[int]:
+        """The numbers (from 1) of the volumes of ``ebook_volumes(lang, audience)`` that hold any of ``docs``:
+        a page of a listing links the volumes of its own briefs, found without a walk through every volume."""
+        key = (lang, audience, EBOOK_VOLUME)
+        if key not in self._ebook_volume_of:
+            self._ebook_volume_of[key] = {d.path: n for n, volume in enumerate(self.ebook_volumes(lang, audience), 1)
+                                          for d in volume}
+        number = self._ebook_volume_of[key]
+        return sorted({number[d.path] for d in docs if d.path in number})
+
+    @cached_property
+    def _ebook_volume_of(self) -> dict[tuple[str, str, int], dict[str, int]]:
+        return {}  # filled by ebook_volumes_holding: a document's path -> its volume's number
+
     def has_handout(self, doc: Document, audience: str) -> bool:
         """A part with text gets a printable handout (the handouts export and the pages agree on this)."""
         return audience in self.model.audiences and audience in doc.audiences and bool(doc.section(audience).strip())

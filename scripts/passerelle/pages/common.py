@@ -103,15 +103,17 @@ def key_messages_item(doc: Document, listing_source: str, target: str) -> list[s
 
 
 def paginated(lang: str, folder: tuple[str, ...], title: str, intro: str, docs: list[Document],
-              item: ListItem = list_item, by_year: bool = False, lead: Callable[[str], list[str]] | None = None) -> list[Page]:
-    """Listing pages of at most LISTING_PAGE_SIZE items: pages stay small as the corpus grows. ``lead(here)``
-    gives lines shown under the intro of every page (e.g. the e-book of the listing)."""
+              item: ListItem = list_item, by_year: bool = False,
+              lead: Callable[[str, list[Document]], list[str]] | None = None) -> list[Page]:
+    """Listing pages of at most LISTING_PAGE_SIZE items: pages stay small as the corpus grows. ``lead(here,
+    chunk)`` gives lines shown under the intro of every page, from the page's own documents (e.g. the e-book
+    volumes that hold them)."""
     chunks = [docs[i:i + LISTING_PAGE_SIZE] for i in range(0, len(docs), LISTING_PAGE_SIZE)] or [[]]
     pages = []
     for n, chunk in enumerate(chunks, 1):
         here = urls.listing(lang, folder, n)
         lines = [heading(1, esc(title) + (f" — {t(lang, 'page')} {n}" if n > 1 else "")), "", esc(intro), ""]
-        lines += lead(here) if lead else []
+        lines += lead(here, chunk) if lead else []
         lines += _items(chunk, here, item, by_year) or [esc(t(lang, "no_briefs_yet"))]
         nav = page_links(lang, lambda k: urls.listing(lang, folder, k), n, len(chunks), here)
         if nav:
@@ -150,19 +152,24 @@ def file_size(lang: str, size: int) -> str:
     return t(lang, "size_mb").format(n=number.replace(".", ",") if lang == "fr" else number)
 
 
-def ebook_links(ctx: SiteContext, lang: str, here: str, key: str, audience: str = "") -> tuple[str, list[str]]:
+def ebook_links(ctx: SiteContext, lang: str, here: str, key: str, audience: str = "",
+                holding: list[Document] | None = None) -> tuple[str, list[str]]:
     """Links to an e-book (``urls.ebook``) with their sizes, text from strings.yml ``key``: (the link, []) for a
-    book in one volume, else (the text of ``key``_volumes, a link per volume); ('', []) when the build made no
-    such book (no brief for that reader in that language)."""
+    book in one volume, else (the text of ``key``_volumes, a link per volume, or per volume holding any of
+    ``holding`` when given); ('', []) when the build made no such book (no brief for that reader in that
+    language)."""
     volumes = ctx.ebook_volumes(lang, audience)
-    sizes = [ctx.download_size(urls.ebook(lang, audience, n)) for n in range(1, len(volumes) + 1)]
-    if not volumes or None in sizes:
+    numbers = (range(1, len(volumes) + 1) if holding is None or len(volumes) == 1
+               else ctx.ebook_volumes_holding(lang, audience, holding))
+    sizes = {n: ctx.download_size(urls.ebook(lang, audience, n)) for n in numbers}
+    if not volumes or None in sizes.values():
         return "", []
     name = ctx.model.audiences[audience].landing[lang] if audience else ""
     if len(volumes) == 1:
-        label = t(lang, key).format(size=file_size(lang, sizes[0]), audience=name)
+        label = t(lang, key).format(size=file_size(lang, sizes[1]), audience=name)
         return link(esc(label), urls.link(here, urls.ebook(lang, audience))), []
-    links = [link(esc(t(lang, "ebook_volume_size").format(volume=volume_label(lang, n, docs), size=file_size(lang, size))),
+    links = [link(esc(t(lang, "ebook_volume_size").format(volume=volume_label(lang, n, volumes[n - 1]),
+                                                          size=file_size(lang, size))),
                   urls.link(here, urls.ebook(lang, audience, n)))
-             for n, (docs, size) in enumerate(zip(volumes, sizes), 1)]
+             for n, size in sizes.items()]
     return esc(t(lang, f"{key}_volumes").format(audience=name)), links

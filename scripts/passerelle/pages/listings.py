@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import urls
 from ..kinds import BRIEF
 from ..markup import esc, heading, link
-from ..records import LANGS, Page
+from ..records import LANGS, Document, Page
 from .common import ebook_links, key_messages_item, list_item, page, paginated, t
 from ..context import SiteContext, newest_first
 
@@ -37,9 +37,16 @@ def home(ctx: SiteContext, lang: str) -> Page:
     return page(here, t(lang, "home_title"), lines, description=t(lang, "site_tagline"))
 
 
-def ebook_lead(ctx: SiteContext, lang: str, here: str, audience: str) -> list[str]:
-    """An audience landing page's e-book: one link, or a sentence and the list of its volumes."""
-    lead, volumes = ebook_links(ctx, lang, here, "ebook_download", audience)
+def ebook_lead(ctx: SiteContext, lang: str, here: str, audience: str, chunk: list[Document] | None = None) -> list[str]:
+    """An audience landing page's e-book: one link, or a sentence and the list of its volumes; on the pages
+    after the first, only the volumes holding the page's briefs and a link to the first page (each page
+    listing every volume grew with the corpus: 75 links a page, 11,000 an audience, at 10,000 briefs)."""
+    first = urls.listing(lang, ("audiences", audience))
+    if here == first or chunk is None or len(ctx.ebook_volumes(lang, audience)) == 1:
+        lead, volumes = ebook_links(ctx, lang, here, "ebook_download", audience)
+    else:
+        lead, volumes = ebook_links(ctx, lang, here, "ebook_page", audience, holding=chunk)
+        volumes += [link(esc(t(lang, "ebook_every_volume")), urls.link(here, first))] if volumes else []
     return [lead, "", *(f"- {v}" for v in volumes), *([""] if volumes else [])]
 
 
@@ -53,7 +60,7 @@ def audience_pages(ctx: SiteContext, lang: str) -> list[Page]:
                      f"{esc(spec.about[lang])}")
         docs = [d for d in newest_first(ctx.in_lang(lang)) if a in ctx.audience_parts(d)]
         item = lambda d, source, a=a: key_messages_item(d, source, urls.audience_view(BRIEF, lang, d.id, a))  # noqa: E731
-        ebook = lambda here, a=a: ebook_lead(ctx, lang, here, a)  # noqa: E731
+        ebook = lambda here, chunk, a=a: ebook_lead(ctx, lang, here, a, chunk)  # noqa: E731
         pages += paginated(lang, ("audiences", a), spec.landing[lang], t(lang, "audience_landing_intro"), docs, item,
                            lead=ebook if ctx.download_size(urls.ebook(lang, a)) else None)
     pages.append(page(here, t(lang, "by_audience"), index))
