@@ -7,7 +7,8 @@ timeline, so that a phase can be read, or measured on its own on a project whose
     .venv/bin/python benchmarks/memory_timeline.py PROJECT [--every 2] [--out timeline.tsv]
 
 Runs ``passerelle build`` in PROJECT; prints the peak and who held it; the timeline (seconds, total MB, MB
-by kind) goes to ``--out``.
+by kind, then each process as pid:kind:proportional MB:unique MB) goes to ``--out``: a process's unique
+memory growing while its proportional memory does not is pages it shared with the build, copied.
 """
 from __future__ import annotations
 
@@ -25,13 +26,16 @@ from scale_bench import BIN, PeakMemory, megabytes  # noqa: E402
 def watch(args: list[str], cwd: Path, every: float, out: Path) -> tuple[int, dict[str, int], int]:
     """Runs ``args`` in ``cwd``, a line of ``out`` per sample; (peak MB, its parts in MB, the exit code)."""
     with out.open("w", encoding="utf-8") as timeline:
-        timeline.write("seconds\ttotal_mb\tparts_mb\n")
+        timeline.write("seconds\ttotal_mb\tparts_mb\tprocesses\n")
         start = time.monotonic()
 
-        def write(parts: dict[str, int]) -> None:
-            mb = megabytes(parts)
-            row = " ".join(f"{kind}={size}" for kind, size in sorted(mb.items()))
-            timeline.write(f"{time.monotonic() - start:.1f}\t{sum(parts.values()) >> 20}\t{row}\n")
+        def write(processes: list[tuple[int, str, int, int]]) -> None:
+            parts: dict[str, int] = {}
+            for _, kind, proportional, _ in processes:
+                parts[kind] = parts.get(kind, 0) + proportional
+            row = " ".join(f"{kind}={size}" for kind, size in sorted(megabytes(parts).items()))
+            each = " ".join(f"{pid}:{kind}:{pss >> 20}:{uss >> 20}" for pid, kind, pss, uss in processes)
+            timeline.write(f"{time.monotonic() - start:.1f}\t{sum(parts.values()) >> 20}\t{row}\t{each}\n")
             timeline.flush()
 
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

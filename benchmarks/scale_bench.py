@@ -51,9 +51,10 @@ class PeakMemory:
     give its proportional size (120 ms for a 1.5 GB process on this machine): sampled back to back, a
     10,000-brief build's tree kept 40 % of a core busy, and the build it measured waited on it."""
 
-    def __init__(self, pid: int, every: float = SAMPLE_EVERY, on_sample: Callable[[dict[str, int]], None] | None = None):
-        """``every``: seconds between samples at least; ``on_sample`` receives each sample's parts (bytes by
-        kind), for a timeline (benchmarks/memory_timeline.py)."""
+    def __init__(self, pid: int, every: float = SAMPLE_EVERY,
+                 on_sample: Callable[[list[tuple[int, str, int, int]]], None] | None = None):
+        """``every``: seconds between samples at least; ``on_sample`` receives each sample's processes as
+        (pid, kind, proportional bytes, unique bytes), for a timeline (benchmarks/memory_timeline.py)."""
         import psutil
 
         self.process, self.peak, self.rss_sum, self._stop = psutil.Process(pid), 0, 0, threading.Event()
@@ -71,6 +72,7 @@ class PeakMemory:
             except psutil.Error:
                 return
             parts: dict[str, int] = {}
+            sampled: list[tuple[int, str, int, int]] = []
             resident, started = 0, time.perf_counter()
             for p in procs:
                 try:
@@ -78,12 +80,13 @@ class PeakMemory:
                 except psutil.Error:
                     continue
                 parts[kind], resident = parts.get(kind, 0) + full.pss, resident + full.rss
+                sampled.append((p.pid, kind, full.pss, full.uss))
             proportional = sum(parts.values())
             if proportional > self.peak:
                 self.peak, self.parts = proportional, parts
             self.rss_sum = max(self.rss_sum, resident)
             if self.on_sample is not None:
-                self.on_sample(parts)
+                self.on_sample(sampled)
             self._stop.wait(max(self.every, SAMPLE_SHARE * (time.perf_counter() - started)))
 
     def stop(self) -> tuple[int, int, dict[str, int]]:

@@ -293,3 +293,45 @@ def test_each_chapter_is_read_on_its_own_even_among_a_hundred():
     blocks = json.loads(together[119])["blocks"]
     assert blocks[0]["c"][1][0] == "c119" and blocks[1]["c"][1][0] == "what-it-takes"  # not what-it-takes-119
     assert '"Link"' not in together[3].decode("utf-8")  # a link to a site file becomes its text (data/ebook.lua)
+
+
+def test_one_volume_is_in_pandoc_at_a_time_beside_the_handouts(ctx, tmp_path, monkeypatch):
+    """An e-book volume of 10,000 briefs holds 250 MB in pandoc: two at once, beside the build and the exports'
+    processes, took the build past 2 GB. The volumes are made one at a time (``cache.LARGE_RUNS``) while the
+    handouts' pandoc runs take the other core. Counted on the bundled books, made again with pandoc slowed,
+    while a handout-sized run is started beside them."""
+    import os
+    import threading
+    import time
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("needs two cores: a handout's run beside a volume")
+    lock, running, most, beside = threading.Lock(), [0], [0], []
+    real = ebooks.run_pandoc
+
+    def counted(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.2)
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    def handout() -> bytes:
+        with lock:
+            beside.append(running[0])
+        return b""
+
+    monkeypatch.setattr(ebooks, "run_pandoc", counted)
+    store = cache.Cache(tmp_path / "ebooks")
+    made = threading.Thread(target=lambda: beside.append(len(list(ebooks.generate(ctx, store)))))
+    made.start()
+    while running[0] == 0 and made.is_alive():
+        time.sleep(0.01)
+    cache.outside(handout)  # a handout's run while a volume is in pandoc: not kept waiting for the volumes
+    made.join(600)
+    assert not made.is_alive() and beside[0] == 1 and beside[1] > 4  # the books of the bundled briefs
+    assert most[0] == 1

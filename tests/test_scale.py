@@ -824,8 +824,8 @@ def test_the_benchmarks_memory_sampler_takes_at_most_a_tenth_of_a_core(monkeypat
 
 def test_the_memory_timeline_shows_a_forked_process_come_and_go(tmp_path: Path):
     """``benchmarks/memory_timeline.py`` writes every sample of the benchmark's sampler, so that a phase of a
-    long build can be read: a child holding 120 MB for a second and a half appears as ``forked`` and is gone
-    from the rows after it ends; the peak it prints is the largest row."""
+    long build can be read: a child holding 120 MB for a second and a half appears as ``forked``, on its own
+    with its pid, and is gone from the rows after it ends; the peak it prints is the largest row."""
     timeline = benchmark("memory_timeline")
     script = ("import os, time\n"
               "if os.fork() == 0:\n"
@@ -837,10 +837,15 @@ def test_the_memory_timeline_shows_a_forked_process_come_and_go(tmp_path: Path):
     out = tmp_path / "timeline.tsv"
     peak, parts, code = timeline.watch([sys.executable, "-c", script], REPO, 0.2, out)
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()[1:]]
-    forked = [i for i, (_, _, kinds) in enumerate(rows) if "forked=" in kinds]
+    forked = [i for i, (_, _, kinds, _) in enumerate(rows) if "forked=" in kinds]
     assert code == 0 and len(rows) >= 8
-    assert forked and forked[-1] < len(rows) - 2 and all("forked=" not in kinds for _, _, kinds in rows[forked[-1] + 1:])
-    assert peak == max(int(total) for _, total, _ in rows) and parts["forked"] >= 120
+    assert forked and forked[-1] < len(rows) - 2 and all("forked=" not in kinds for _, _, kinds, _ in rows[forked[-1] + 1:])
+    assert peak == max(int(total) for _, total, _, _ in rows) and parts["forked"] >= 120
+    processes = [[cell.split(":") for cell in each.split()] for _, _, _, each in rows]
+    child = {pid for sample in processes for pid, kind, _, _ in sample if kind == "forked"}
+    assert len(child) == 1 and all(sum(int(pss) for _, _, pss, _ in sample) <= int(total) + len(sample)
+                                   for sample, (_, total, _, _) in zip(processes, rows))
+    assert max(int(uss) for sample in processes for pid, _, _, uss in sample if pid in child) >= 120
 
 
 def scale_bench():

@@ -422,10 +422,11 @@ def test_index_files_come_one_at_a_time_and_match_from_node_from_the_cache_and_w
                 assert len(parsed["docs"]) == len(docs)
 
 
-def test_node_waits_for_one_of_the_outside_runs_as_pandoc_does(monkeypatch):
+def test_node_waits_for_an_outside_run_and_the_large_run_as_an_ebook_does(monkeypatch):
     """Node holds 500 MB while it builds the indexes of 10,000 briefs: it takes one of the exports' outside runs,
-    as each pandoc does, so that two e-book volumes in pandoc never run beside it. With the only run taken,
-    Node has not started half a second later; let go, the indexes are built, and Node lets the run go."""
+    as each pandoc does, and the large run, as an e-book volume in pandoc does, so that no volume runs beside
+    it. With either taken, Node has not started half a second later; let go, the indexes are built, and Node
+    lets both go."""
     import datetime as dt
     import subprocess
     import threading
@@ -436,8 +437,9 @@ def test_node_waits_for_one_of_the_outside_runs_as_pandoc_does(monkeypatch):
     from passerelle.load import split_sections
     from passerelle.records import Document, Literature, Project
 
-    runs, started, popen = threading.BoundedSemaphore(1), [], subprocess.Popen
+    runs, large, started, popen = threading.BoundedSemaphore(1), threading.BoundedSemaphore(1), [], subprocess.Popen
     monkeypatch.setattr(cache, "OUTSIDE_RUNS", runs)
+    monkeypatch.setattr(cache, "LARGE_RUNS", large)
     monkeypatch.setattr(subprocess, "Popen", lambda *args, **kw: started.append(args[0][0]) or popen(*args, **kw))
     docs = []
     for i in range(3):
@@ -447,17 +449,20 @@ def test_node_waits_for_one_of_the_outside_runs_as_pandoc_does(monkeypatch):
         docs.append(Document(f"content/briefs/b{i}.en.md", "brief", "en", meta, body, 1,
                              sections=tuple(split_sections(body, 1))))
     ctx = SiteContext(Project(str(REPO), tuple(docs), Literature(), (), ()), {}, {})
-    files: list = []
-    runs.acquire()  # a pandoc has the only run
-    building = threading.Thread(target=lambda: files.extend(search_index.generate(ctx, cache.Cache(None))))
-    building.start()
-    building.join(0.5)
-    assert building.is_alive() and started == []
-    runs.release()
-    building.join(120)
-    assert not building.is_alive() and started and all(program.endswith("node") for program in started)
-    assert any(f.path == "en/search/tier1.js" for f in files)
-    assert runs.acquire(blocking=False)  # let go once Node is done
+    for taken in (runs, large):  # a handout in pandoc has the only run; an e-book volume has the large one
+        files: list = []
+        taken.acquire()
+        building = threading.Thread(target=lambda: files.extend(search_index.generate(ctx, cache.Cache(None))))
+        building.start()
+        building.join(0.5)
+        assert building.is_alive() and started == []
+        taken.release()
+        building.join(120)
+        assert not building.is_alive() and started and all(program.endswith("node") for program in started)
+        assert any(f.path == "en/search/tier1.js" for f in files)
+        assert runs.acquire(blocking=False) and large.acquire(blocking=False)  # let go once Node is done
+        runs.release(), large.release()
+        started.clear()
 
 
 def test_a_language_full_text_is_read_a_shard_at_a_time(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ the settings), so a changed input simply misses and an unchanged one is never re
 written atomically: a build interrupted mid-write never leaves half an entry behind."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -19,6 +20,7 @@ from typing import Callable
 CACHE_DIR = Path(".cache") / "passerelle"  # under the project root; CI caches this folder
 AHEAD = 4  # jobs per core that get_or_make_each runs ahead of the entry it yields
 OUTSIDE_RUNS = threading.BoundedSemaphore(os.cpu_count() or 1)  # outside programs at once, whichever thread starts them
+LARGE_RUNS = threading.BoundedSemaphore(1)  # of those, the ones that hold 250 to 500 MB at 10,000 briefs, one at a time
 
 
 def key(*parts: str) -> str:
@@ -86,26 +88,29 @@ class Cache:
             self.put(address, data)
         return data
 
-    def get_or_make_each(self, jobs: Iterable[tuple[str, Callable[[], bytes]]]) -> Iterator[bytes]:
+    def get_or_make_each(self, jobs: Iterable[tuple[str, Callable[[], bytes]]], large: bool = False) -> Iterator[bytes]:
         """``get_or_make`` for many entries, in the order of ``jobs``, each yielded as soon as it and those
         before it are ready: the missing ones are made on every core at once, for work that runs outside
         Python (pandoc), where threads overlap fully. One run per core across the process (``OUTSIDE_RUNS``,
         which the e-books take too): the e-books and the handouts are made in different threads, and their
         pandoc runs at once would only share the cores and add up their memory. At most ``AHEAD`` jobs per
         core run ahead of the one yielded, so the caller holds a few entries at a time, never all of them.
-        Each entry is kept as soon as it is made (an interrupted build keeps what it did)."""
+        Each entry is kept as soon as it is made (an interrupted build keeps what it did). ``large`` jobs run
+        one at a time (``outside``)."""
         workers = os.cpu_count() or 1
         with ThreadPoolExecutor(workers) as pool:
             running: deque[Future[bytes]] = deque()
             for address, make in jobs:
-                running.append(pool.submit(self.get_or_make, address, functools.partial(outside, make)))
+                running.append(pool.submit(self.get_or_make, address, functools.partial(outside, make, large)))
                 if len(running) >= AHEAD * workers:
                     yield running.popleft().result()
             while running:
                 yield running.popleft().result()
 
 
-def outside(make: Callable[[], bytes]) -> bytes:
-    """``make``, once one of the process's ``OUTSIDE_RUNS`` is free."""
-    with OUTSIDE_RUNS:
+def outside(make: Callable[[], bytes], large: bool = False) -> bytes:
+    """``make``, once one of the process's ``OUTSIDE_RUNS`` is free; if it is ``large`` (an e-book volume in
+    pandoc, Node building the search indexes), once no other large one runs: at 10,000 briefs two e-book
+    volumes in pandoc held 480 MB beside the build's 1,400, where a volume beside a handout holds 360."""
+    with LARGE_RUNS if large else contextlib.nullcontext(), OUTSIDE_RUNS:  # always in this order: no deadlock
         return make()

@@ -362,7 +362,7 @@ class Tag:
         return sum(e.count for e in self.evidence)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Acronym:
     short: str
     long: str
@@ -397,7 +397,7 @@ class Enrichment:
                    data["readability"], list(data["key_sentences"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Labelled:
     """A tag as a page shows it: its id and its label in the page's language."""
 
@@ -405,7 +405,7 @@ class Labelled:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentExtras:
     """What enrichment and the front matter add beside a document's text on its pages."""
 

@@ -78,8 +78,8 @@ def inert_handles(body: str) -> str:
 
 def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
     """The book of every brief and one per audience, in each language that has briefs for it, in volumes
-    (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc runs for several volumes at once
-    (one process per core); a few volumes are read or made ahead of the one yielded, never all of them (at
+    (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc makes one volume at a time, beside the
+    handouts' smaller runs (``cache.outside``); a few volumes are read or made ahead of the one yielded, never all of them (at
     10,000 briefs the 800 volumes are 400 MB)."""
     plans = []
     for lang in LANGS:
@@ -88,7 +88,7 @@ def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
             for number, docs in enumerate(volumes, 1):
                 plans.append((lang, docs, audience, number if len(volumes) > 1 else 0))
     jobs = (book_job(ctx, lang, docs, audience, store, volume=number) for lang, docs, audience, number in plans)
-    for (lang, docs, audience, number), data in zip(plans, store.get_or_make_each(jobs)):
+    for (lang, docs, audience, number), data in zip(plans, store.get_or_make_each(jobs, large=True)):
         yield Asset(urls.ebook(lang, audience, max(1, number)), data,
                     tuple(sorted({d.path for d in docs} | _bib_files(ctx, docs))))
 
@@ -102,7 +102,7 @@ def book(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store
     """One EPUB (``volume`` n > 0: one volume of a book in several), made by pandoc only when the cache has not
     seen its chapters, metadata and sources."""
     address, make = book_job(ctx, lang, docs, audience, store, volume)
-    return store.get_or_make(address, partial(cache.outside, make))  # one pandoc per core (OUTSIDE_RUNS)
+    return store.get_or_make(address, partial(cache.outside, make, large=True))  # see cache.outside
 
 
 def book_job(ctx: SiteContext, lang: str, docs: list[Document], audience: str, store: cache.Cache,
