@@ -109,8 +109,16 @@ class Cache:
 
 
 def outside(make: Callable[[], bytes], large: bool = False) -> bytes:
-    """``make``, once one of the process's ``OUTSIDE_RUNS`` is free; if it is ``large`` (an e-book volume in
-    pandoc, Node building the search indexes), once no other large one runs: at 10,000 briefs two e-book
-    volumes in pandoc held 480 MB beside the build's 1,400, where a volume beside a handout holds 360."""
-    with LARGE_RUNS if large else contextlib.nullcontext(), OUTSIDE_RUNS:  # always in this order: no deadlock
+    """``make`` in one of the process's outside runs (``outside_run``)."""
+    with outside_run(large):
         return make()
+
+
+@contextlib.contextmanager
+def outside_run(large: bool = False) -> Iterator[None]:
+    """Once one of the process's ``OUTSIDE_RUNS`` is free; if the run is ``large`` (an e-book volume in pandoc,
+    Node building the search indexes), once no other large one runs: at 10,000 briefs two e-book volumes in
+    pandoc held 480 MB beside the build's 1,400, where a volume beside a handout holds 360. The large run is
+    always taken first, here only: no thread holds an outside run while it waits for the large one."""
+    with LARGE_RUNS if large else contextlib.nullcontext(), OUTSIDE_RUNS:
+        yield

@@ -78,9 +78,9 @@ def inert_handles(body: str) -> str:
 
 def generate(ctx: SiteContext, store: cache.Cache) -> Iterator[Asset]:
     """The book of every brief and one per audience, in each language that has briefs for it, in volumes
-    (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc makes one volume at a time, beside the
-    handouts' smaller runs (``cache.outside``); a few volumes are read or made ahead of the one yielded, never all of them (at
-    10,000 briefs the 800 volumes are 400 MB)."""
+    (``SiteContext.ebook_volumes``), each as soon as it is ready. Pandoc makes one volume at a time, beside
+    the handouts' smaller runs (``cache.outside_run``); a few volumes are read or made ahead of the one
+    yielded, never all of them (at 10,000 briefs the 800 volumes are 400 MB)."""
     plans = []
     for lang in LANGS:
         for audience in ("", *ctx.model.audiences):

@@ -288,7 +288,7 @@ def _built_indexes(requests: list[Callable[[], dict]], store: cache.Cache) -> It
 
 def _run_node(specs: Iterable[dict]) -> Iterator[str]:
     """Each index's JSON as Node writes it, one line per index: Python parses one at a time. Node takes one of
-    the process's outside runs and the large one (``cache.outside``), as an e-book volume in pandoc does: at
+    the process's outside runs and the large one (``cache.outside_run``), as an e-book volume in pandoc does: at
     10,000 briefs it holds 500 MB, and beside e-book volumes in pandoc (300 MB each) the build would pass 2 GB."""
     node = shutil.which("node")
     if node is None:
@@ -296,7 +296,7 @@ def _run_node(specs: Iterable[dict]) -> Iterator[str]:
     if not (SEARCH_DIR / "node_modules" / "lunr").is_dir():
         raise SearchIndexError("lunr is not installed for the search indexes",
                                "run 'make install' (it runs 'npm ci --prefix scripts/search')")
-    with cache.LARGE_RUNS, cache.OUTSIDE_RUNS, tempfile.TemporaryFile() as errors, subprocess.Popen(
+    with cache.outside_run(large=True), tempfile.TemporaryFile() as errors, subprocess.Popen(
             [node, "--expose-gc", str(SEARCH_DIR / "build-index.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
             cwd=SEARCH_DIR) as proc:
         watchdog = threading.Timer(NODE_TIMEOUT, proc.kill)
