@@ -29,9 +29,15 @@ def write_sitemaps(site: Path, pages: Iterable[PageOutline]) -> None:
         target = site / urls.published(urls.sitemap(lang))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(sitemap(lang, by_address), encoding="utf-8")
-        gz = target.with_suffix(".xml.gz")
-        if gz.exists():
-            gz.unlink()  # MkDocs' compressed copy of the shared sitemap: no longer what the sitemap says
+
+
+def remove_mkdocs_sitemaps(site: Path) -> None:
+    """MkDocs' sitemaps and their compressed copies, which ``write_sitemaps`` replaces: each language's pass
+    writes the shared one again, so with the languages built at once the last to finish would win."""
+    for lang in LANGS:
+        target = site / urls.published(urls.sitemap(lang))
+        target.unlink(missing_ok=True)
+        target.with_suffix(".xml.gz").unlink(missing_ok=True)
 
 
 def sitemap(lang: str, by_address: dict[str, dict[str, PageOutline]]) -> str:
