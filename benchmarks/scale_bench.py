@@ -14,6 +14,7 @@ With ``--keep DIR`` each finished step is kept in DIR and a run cut short goes o
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -50,8 +51,8 @@ class PeakMemory:
     sizes: a forked process shares its parent's pages, and the machine holds them once), ``rss_sum`` adds up
     every process's resident set (shared pages over again), ``parts`` splits the peak by kind of process
     (``process_kind``), so that a figure says who held it; a child still in its parent's address space
-    (between vfork and exec: ``shares_memory``) is its parent, not counted again. The kernel walks a process's page tables to
-    give its proportional size (120 ms for a 1.5 GB process on this machine): sampled back to back, a
+    (between vfork and exec: ``shares_memory``) is its parent, not counted again. The kernel walks a
+    process's page tables to give its proportional size (120 ms for a 1.5 GB process on this machine): sampled back to back, a
     10,000-brief build's tree kept 40 % of a core busy, and the build it measured waited on it."""
 
     def __init__(self, pid: int, every: float = SAMPLE_EVERY,
@@ -110,9 +111,16 @@ def shares_memory(pid: int, other: int) -> bool:
         return False
     import ctypes
 
-    syscall = ctypes.CDLL(None, use_errno=True).syscall
     args = (ctypes.c_long(pid), ctypes.c_long(other), ctypes.c_long(KCMP_VM), ctypes.c_long(0), ctypes.c_long(0))
-    return syscall(ctypes.c_long(KCMP), *args) == 0
+    return _libc().syscall(ctypes.c_long(KCMP), *args) == 0
+
+
+@functools.cache
+def _libc():
+    """The C library this process already runs, opened once for every sample's ``shares_memory``."""
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def process_kind(p, root: int) -> str:
