@@ -5,7 +5,7 @@
  * left behind is collected before the next: V8 otherwise lets its heap grow with the garbage (at 3,000 briefs
  * Node peaked at 439 MB reading the whole request at once, 219 MB this way).
  *
- * The compact form (src/pipeline.js: compact, expand) carries what lunr needs to rebuild the very same
+ * The compact form (src/pipeline.js: index, expand) carries what lunr needs to rebuild the very same
  * index: postings with their term frequencies, field lengths and boosts, instead of the precomputed
  * score vectors that make most of lunr's own serialisation; the browser recomputes the scores with
  * lunr's formula (tests/search/compact_roundtrip.js checks that it is exact). */
@@ -16,15 +16,9 @@ require("lunr-languages/lunr.stemmer.support")(lunr);
 require("lunr-languages/lunr.fr")(lunr);
 const passerelle = require(path.join(__dirname, "src", "pipeline.js"))(lunr);
 
-function build(spec) {
-  const builder = passerelle.builder(spec);
-  builder.build();
-  return passerelle.compact(builder);
-}
-
 function answer(line) {
   if (!line) return;
-  process.stdout.write(JSON.stringify(build(JSON.parse(line))) + "\n");  // synchronous on a pipe
+  process.stdout.write(JSON.stringify(passerelle.index(JSON.parse(line))) + "\n");  // synchronous on a pipe
   if (global.gc) global.gc();  // run with --expose-gc: what one index left behind goes before the next
 }
 
